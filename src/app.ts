@@ -1,0 +1,104 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { uuidv7 } from 'uuidv7';
+import { CustomerEventSchema, CustomerSchema } from './core/customers/customer.model.js';
+import { authenticateRequest, authorize, bearerSecret } from './http/auth.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { routeNotFound, trackRoutes } from './http/method-not-allowed.js';
+import { ProblemSchema, problemErrorHandler } from './http/problem.js';
+import { adminRoutes } from './http/routes/admin/admin.js';
+import { healthRoutes } from './http/routes/health.js';
+import { v1CustomerRoutes } from './http/routes/v1/customers.js';
+import { TenantSchema, TokenSchema } from './http/schemas/admin.js';
+import type { Services } from './services.js';
+
+export interface AppOptions {
+  services: Services;
+  logLevel?: string;
+  bodyLimit?: number;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Request bodies are validated strictly (no type coercion: `"12"` is not a number, and
+ * unknown fields are errors, never silently dropped); query strings, params and headers
+ * arrive as text and are coerced to their schema's types.
+ */
+function validators() {
+  const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
+  const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    bodyLimit: options.bodyLimit ?? 262_144,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('principal', null);
+  app.setValidatorCompiler(validators());
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  for (const schema of [ProblemSchema, CustomerSchema, CustomerEventSchema, TenantSchema, TokenSchema]) app.addSchema(schema);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(problemErrorHandler);
+  const routes = trackRoutes(app);
+  app.setNotFoundHandler((request, reply) => problemErrorHandler(routeNotFound(routes, request) as never, request, reply));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Patron Customers API',
+        version: '1.0.0',
+        description: 'Multi-tenant customer records: create, look up, merge-patch, delete, restore and purge customers; the admin API manages tenants and tokens.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API token (`ptn_…`), or for /admin the admin token.' },
+        },
+      },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'customers', description: 'The customer core (/v1)' },
+        { name: 'admin', description: 'Tenants and tokens (/admin/v1, admin token)' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { services });
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (request) => authenticateRequest(services.db, request, bearerSecret(request)));
+      v1.addHook('preHandler', authorize);
+      registerIdempotency(v1, services.idempotency);
+      await v1.register(v1CustomerRoutes, { services });
+    },
+    { prefix: '/v1' },
+  );
+
+  await app.register(adminRoutes, { services, prefix: '/admin/v1' });
+
+  return app;
+}

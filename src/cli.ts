@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createToken, listTokens, revokeToken } from './core/auth/token.service.js';
+import { SCOPES } from './core/auth/scopes.js';
+import { AppError } from './core/errors.js';
+import { createTenant, listTenants, updateTenant, type TenantPatch } from './core/tenants/tenant.service.js';
+import { openDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { tenantDto, tokenDto } from './http/routes/admin/admin.js';
+import { describeDatabase, startServer } from './server.js';
+
+/**
+ * `patron`: the server and its administration. Admin commands work directly on the
+ * database (DATABASE_URL / PATRON_DATA_DIR, as the server would), or, with --server, through
+ * a running server's admin API. The embedded store can be opened by one process only, so
+ * while `patron serve` runs on it, use --server.
+ */
+
+type Json = Record<string, unknown>;
+
+interface AdminBackend {
+  createTenant(body: Json): Promise<Json>;
+  listTenants(): Promise<Json[]>;
+  updateTenant(id: string, body: TenantPatch): Promise<Json>;
+  createToken(tenantId: string, body: { name: string; scopes: string[]; expiresAt?: string }): Promise<Json>;
+  listTokens(tenantId: string): Promise<Json[]>;
+  revokeToken(id: string): Promise<Json>;
+  close(): Promise<void>;
+}
+
+async function directBackend(config: Config): Promise<AdminBackend> {
+  const database = await openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const db = database.db;
+  return {
+    createTenant: async (body) => tenantDto(await createTenant(db, { name: String(body.name) })),
+    listTenants: async () => {
+      const out: Json[] = [];
+      for (let after = 0; ; ) {
+        const page = await listTenants(db, { limit: 500, afterNumber: after });
+        out.push(...page.map(tenantDto));
+        if (page.length < 500) return out;
+        after = page.at(-1)!.number;
+      }
+    },
+    updateTenant: async (id, body) => tenantDto(await updateTenant(db, id, body)),
+    createToken: async (tenantId, body) => {
+      const { token, secret } = await createToken(db, tenantId, { ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null });
+      return { ...tokenDto(token), token: secret };
+    },
+    listTokens: async (tenantId) => (await listTokens(db, tenantId)).map(tokenDto),
+    revokeToken: async (id) => tokenDto(await revokeToken(db, id)),
+    close: () => database.close(),
+  };
+}
+
+function httpBackend(server: string, adminToken: string): AdminBackend {
+  const call = async (method: string, path: string, body?: unknown): Promise<Json> => {
+    const res = await fetch(new URL(`/admin/v1${path}`, server), {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = (await res.json().catch(() => ({}))) as Json;
+    if (!res.ok) throw new Error(`${res.status} ${String(json.detail ?? json.title ?? res.statusText)}${json.errors ? ` ${JSON.stringify(json.errors)}` : ''}`);
+    return json;
+  };
+  return {
+    createTenant: (body) => call('POST', '/tenants', body),
+    listTenants: async () => {
+      const out: Json[] = [];
+      for (let after = 0; ; ) {
+        const page = await call('GET', `/tenants?limit=100&afterNumber=${after}`);
+        const data = page.data as Json[];
+        out.push(...data);
+        if (!page.hasMore) return out;
+        after = Number(data.at(-1)!.number);
+      }
+    },
+    updateTenant: (id, body) => call('PATCH', `/tenants/${id}`, body),
+    createToken: (tenantId, body) => call('POST', `/tenants/${tenantId}/tokens`, body),
+    listTokens: async (tenantId) => (await call('GET', `/tenants/${tenantId}/tokens`)).data as Json[],
+    revokeToken: (id) => call('DELETE', `/tokens/${id}`),
+    close: async () => {},
+  };
+}
+
+function print(value: Json | Json[], json: boolean, columns: string[]) {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  const rows = Array.isArray(value) ? value : [value];
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const cell = (v: unknown) => (v === null || v === undefined ? '-' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  process.stdout.write(`${line(columns)}\n${rows.map((r) => line(columns.map((c) => cell(r[c])))).join('\n')}\n`);
+}
+
+const program = new Command('patron').description('Patron: a self-hosted, multi-tenant Customers API').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the API server (migrates the database first)')
+  .action(async () => {
+    const config = loadConfig();
+    const server = await startServer(config);
+    const lines = [`Patron listening on ${server.url} (${describeDatabase(config)})`, `API docs: ${server.url}/docs`];
+    if (server.generatedAdminToken) {
+      lines.push(
+        '',
+        'Admin token (shown once; only its hash is stored; set PATRON_ADMIN_TOKEN to choose your own):',
+        `  ${server.generatedAdminToken}`,
+      );
+    }
+    const admin = server.generatedAdminToken ?? '$PATRON_ADMIN_TOKEN';
+    lines.push(
+      '',
+      'Create a tenant and an API token:',
+      `  curl -s -X POST ${server.url}/admin/v1/tenants -H "Authorization: Bearer ${admin}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
+      `  curl -s -X POST ${server.url}/admin/v1/tenants/<tenant id>/tokens -H "Authorization: Bearer ${admin}" -H "Content-Type: application/json" -d '{"name":"dev","scopes":["customers:read","customers:write"]}'`,
+      '',
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const shutdown = (signal: string) => {
+      server.app.log.info({ signal }, 'shutting down: draining requests');
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          server.app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date (safe to run again)')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase(config.database);
+    try {
+      const applied = await migrateToLatest(database.db);
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n');
+    } finally {
+      await database.close();
+    }
+  });
+
+const serverOption = new Option('--server <url>', 'use a running server’s admin API instead of the database').env('PATRON_URL');
+const jsonOption = new Option('--json', 'print JSON');
+
+async function withBackend(options: { server?: string }, run: (backend: AdminBackend) => Promise<void>) {
+  let backend: AdminBackend;
+  if (options.server) {
+    const token = process.env.PATRON_ADMIN_TOKEN;
+    if (!token) throw new Error('--server needs the admin token in PATRON_ADMIN_TOKEN');
+    backend = httpBackend(options.server, token);
+  } else {
+    backend = await directBackend(loadConfig());
+  }
+  try {
+    await run(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+const TENANT_COLUMNS = ['id', 'number', 'name', 'status', 'settings'];
+const TOKEN_COLUMNS = ['id', 'name', 'scopes', 'hint', 'expiresAt', 'lastUsedAt', 'revokedAt'];
+
+const tenants = program.command('tenants').description('manage tenants');
+tenants
+  .command('create')
+  .requiredOption('--name <name>', 'the tenant’s name')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((o) => withBackend(o, async (b) => print(await b.createTenant({ name: o.name }), !!o.json, TENANT_COLUMNS)));
+tenants
+  .command('list')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((o) => withBackend(o, async (b) => print(await b.listTenants(), !!o.json, TENANT_COLUMNS)));
+tenants
+  .command('update <tenantId>')
+  .option('--name <name>')
+  .addOption(new Option('--status <status>').choices(['active', 'suspended']))
+  .addOption(new Option('--require-if-match <bool>', 'require If-Match on writes').choices(['true', 'false']))
+  .option('--default-phone-country <CC>', 'ISO country for phones written without +; "none" removes it')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((id: string, o) =>
+    withBackend(o, async (b) => {
+      const settings: TenantPatch['settings'] = {};
+      if (o.requireIfMatch !== undefined) settings.requireIfMatch = o.requireIfMatch === 'true';
+      if (o.defaultPhoneCountry !== undefined) settings.defaultPhoneCountry = o.defaultPhoneCountry === 'none' ? null : String(o.defaultPhoneCountry).toUpperCase();
+      print(await b.updateTenant(id, { name: o.name, status: o.status, settings }), !!o.json, TENANT_COLUMNS);
+    }),
+  );
+
+const tokens = program.command('tokens').description('manage API tokens');
+tokens
+  .command('create <tenantId>')
+  .requiredOption('--name <name>', 'what the token is for')
+  .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(', ')}`)
+  .option('--expires-at <iso>', 'expiry time (ISO 8601)')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((tenantId: string, o) =>
+    withBackend(o, async (b) => {
+      const scopes = String(o.scopes).split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+      if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(', ')}`);
+      const created = await b.createToken(tenantId, { name: o.name, scopes, ...(o.expiresAt ? { expiresAt: o.expiresAt } : {}) });
+      print(created, !!o.json, ['id', 'name', 'scopes', 'expiresAt', 'token']);
+      if (!o.json) process.stderr.write('The token is shown only now; store it safely.\n');
+    }),
+  );
+tokens
+  .command('list <tenantId>')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((tenantId: string, o) => withBackend(o, async (b) => print(await b.listTokens(tenantId), !!o.json, TOKEN_COLUMNS)));
+tokens
+  .command('revoke <tokenId>')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((id: string, o) => withBackend(o, async (b) => print(await b.revokeToken(id), !!o.json, TOKEN_COLUMNS)));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof ConfigError || err instanceof AppError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`patron: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,165 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * The customer as Patron's API presents it. These schemas are the single description of
+ * the model: /v1 validates requests and documents itself with them, and the core's types
+ * are derived from them.
+ */
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Text = (maxLength: number, extra: object = {}) => Type.String({ maxLength, ...extra });
+
+export const CUSTOMER_TYPES = ['individual', 'business'] as const;
+export const CUSTOMER_STATUSES = ['active', 'inactive', 'suspended', 'blocked'] as const;
+export type CustomerType = (typeof CUSTOMER_TYPES)[number];
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+export const LIMITS = {
+  name: 200,
+  personName: 100,
+  externalId: 100,
+  companyNumber: 32,
+  email: 254,
+  phone: 32,
+  additionalChannels: 10,
+  handles: 20,
+  handle: 200,
+  notes: 10_000,
+  source: 50,
+  customFieldCount: 50,
+  customFieldKey: 64,
+  customFieldValueBytes: 2_048,
+  customFieldsTotalBytes: 16_384,
+} as const;
+
+export const CustomerTypeSchema = Type.Union(CUSTOMER_TYPES.map((t) => Type.Literal(t)));
+export const CustomerStatusSchema = Type.Union(CUSTOMER_STATUSES.map((s) => Type.Literal(s)));
+
+export const BillingAddressSchema = Type.Object(
+  {
+    line1: Type.Optional(Nullable(Text(200))),
+    line2: Type.Optional(Nullable(Text(200))),
+    city: Type.Optional(Nullable(Text(100))),
+    state: Type.Optional(Nullable(Text(100))),
+    postalCode: Type.Optional(Nullable(Text(20))),
+    country: Type.Optional(Nullable(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 code' }))),
+  },
+  { additionalProperties: false },
+);
+
+export const LocationSchema = Type.Object(
+  {
+    city: Type.Optional(Nullable(Text(100))),
+    country: Type.Optional(Nullable(Text(100))),
+    description: Type.Optional(Nullable(Text(500))),
+    latitude: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
+    longitude: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
+  },
+  { additionalProperties: false },
+);
+
+const HANDLE_NETWORK = '^[a-z][a-z0-9_]{0,31}$';
+
+/** Writable fields. Every one may be `null` (cleared); in a merge patch, an absent field is unchanged. */
+export const CustomerWriteSchema = Type.Object(
+  {
+    name: Type.Optional(Nullable(Text(LIMITS.name))),
+    firstName: Type.Optional(Nullable(Text(LIMITS.personName))),
+    lastName: Type.Optional(Nullable(Text(LIMITS.personName))),
+    type: Type.Optional(CustomerTypeSchema),
+    status: Type.Optional(CustomerStatusSchema),
+    externalId: Type.Optional(Nullable(Text(LIMITS.externalId, { minLength: 1 }))),
+    companyNumber: Type.Optional(Nullable(Text(LIMITS.companyNumber, { minLength: 1 }))),
+    email: Type.Optional(Nullable(Text(LIMITS.email))),
+    phone: Type.Optional(Nullable(Text(LIMITS.phone))),
+    additionalEmails: Type.Optional(Nullable(Type.Array(Text(LIMITS.email), { maxItems: LIMITS.additionalChannels }))),
+    additionalPhones: Type.Optional(Nullable(Type.Array(Text(LIMITS.phone), { maxItems: LIMITS.additionalChannels }))),
+    whatsapp: Type.Optional(Nullable(Text(LIMITS.phone))),
+    handles: Type.Optional(
+      Nullable(
+        Type.Object({}, {
+          patternProperties: { [HANDLE_NETWORK]: Nullable(Text(LIMITS.handle)) },
+          additionalProperties: false,
+          maxProperties: LIMITS.handles,
+          description: 'Other channels by network, e.g. `{"twitter": "@jane"}`.',
+        }),
+      ),
+    ),
+    fax: Type.Optional(Nullable(Text(LIMITS.phone))),
+    billingAddress: Type.Optional(Nullable(BillingAddressSchema)),
+    location: Type.Optional(Nullable(LocationSchema)),
+    ip: Type.Optional(Nullable(Text(45, { description: 'IPv4 or IPv6 address' }))),
+    source: Type.Optional(Nullable(Text(LIMITS.source, { description: 'Where the customer came from, e.g. `web`, `api`.' }))),
+    value: Type.Optional(Nullable(Type.Number())),
+    autoPayment: Type.Optional(Nullable(Type.Boolean())),
+    notes: Type.Optional(Nullable(Text(LIMITS.notes))),
+    customFields: Type.Optional(
+      Nullable(
+        Type.Record(Type.String(), Type.Unknown(), {
+          description: `Free key/value data: at most ${LIMITS.customFieldCount} keys matching ^[A-Za-z][A-Za-z0-9_]*$ (≤ ${LIMITS.customFieldKey} chars), each value ≤ ${LIMITS.customFieldValueBytes} bytes of JSON, ${LIMITS.customFieldsTotalBytes} bytes in all. Patched per key (RFC 7396).`,
+        }),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type CustomerWrite = Static<typeof CustomerWriteSchema>;
+export type BillingAddress = Static<typeof BillingAddressSchema>;
+export type Location = Static<typeof LocationSchema>;
+
+/** Fields that appear in a customer but are managed by Patron: a write naming them is refused. */
+export const READ_ONLY_FIELDS = ['id', 'number', 'version', 'createdAt', 'updatedAt', 'deletedAt', 'purgedAt'] as const;
+
+export const CustomerSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    number: Type.Integer({ description: 'Per-tenant integer number, unique in the tenant.' }),
+    name: Nullable(Type.String()),
+    firstName: Nullable(Type.String()),
+    lastName: Nullable(Type.String()),
+    type: CustomerTypeSchema,
+    status: CustomerStatusSchema,
+    externalId: Nullable(Type.String()),
+    companyNumber: Nullable(Type.String()),
+    email: Nullable(Type.String({ description: 'Primary email, lower-cased.' })),
+    phone: Nullable(Type.String({ description: 'Primary phone in E.164.' })),
+    additionalEmails: Type.Array(Type.String()),
+    additionalPhones: Type.Array(Type.String()),
+    whatsapp: Nullable(Type.String()),
+    handles: Type.Record(Type.String(), Type.String()),
+    fax: Nullable(Type.String()),
+    billingAddress: Nullable(BillingAddressSchema),
+    location: Nullable(LocationSchema),
+    ip: Nullable(Type.String()),
+    source: Nullable(Type.String()),
+    value: Nullable(Type.Number()),
+    autoPayment: Nullable(Type.Boolean()),
+    notes: Nullable(Type.String()),
+    customFields: Type.Record(Type.String(), Type.Unknown()),
+    version: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    deletedAt: Nullable(Type.String({ format: 'date-time' })),
+    purgedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'Customer', additionalProperties: false },
+);
+
+export type Customer = Static<typeof CustomerSchema>;
+
+export const CustomerEventSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    customerId: Type.String({ format: 'uuid' }),
+    type: Type.String({ examples: ['customer.created', 'customer.updated', 'customer.deleted'] }),
+    actor: Type.Object({ type: Type.String(), id: Nullable(Type.String()) }),
+    changes: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Per changed field: `{"from": …, "to": …}`. After a purge, only `{"redacted": true}`.',
+    }),
+    occurredAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'CustomerEvent', additionalProperties: false },
+);
+
+export type CustomerEvent = Static<typeof CustomerEventSchema>;

@@ -1,0 +1,237 @@
+import { isIP } from 'node:net';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { TenantSettings } from '../../db/database.js';
+import type { FieldError } from '../errors.js';
+import { applyMergePatch, isPlainObject } from '../merge-patch.js';
+import { LIMITS, type BillingAddress, type CustomerStatus, type CustomerType, type CustomerWrite, type Location } from './customer.model.js';
+
+/**
+ * The business rules of a customer's fields: defaults, name derivation, normalisation of
+ * channels, and the checks a JSON schema cannot express. Every surface's write ends here.
+ */
+
+/** Every writable field present: the complete, normalised state of a customer. */
+export interface CustomerState {
+  name: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  type: CustomerType;
+  status: CustomerStatus;
+  externalId: string | null;
+  companyNumber: string | null;
+  email: string | null;
+  phone: string | null;
+  additionalEmails: string[];
+  additionalPhones: string[];
+  whatsapp: string | null;
+  handles: Record<string, string>;
+  fax: string | null;
+  billingAddress: BillingAddress | null;
+  location: Location | null;
+  ip: string | null;
+  source: string | null;
+  value: number | null;
+  autoPayment: boolean | null;
+  notes: string | null;
+  customFields: Record<string, unknown>;
+}
+
+export const EMPTY_STATE: CustomerState = {
+  name: null,
+  firstName: null,
+  lastName: null,
+  type: 'individual',
+  status: 'active',
+  externalId: null,
+  companyNumber: null,
+  email: null,
+  phone: null,
+  additionalEmails: [],
+  additionalPhones: [],
+  whatsapp: null,
+  handles: {},
+  fax: null,
+  billingAddress: null,
+  location: null,
+  ip: null,
+  source: null,
+  value: null,
+  autoPayment: null,
+  notes: null,
+  customFields: {},
+};
+
+export const STATE_FIELDS = Object.keys(EMPTY_STATE) as (keyof CustomerState)[];
+
+/** The state a create request describes: defaults, then the request's fields as given. */
+export function stateForCreate(input: CustomerWrite): CustomerState {
+  const state: Record<string, unknown> = { ...EMPTY_STATE };
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== undefined) state[key] = value ?? (EMPTY_STATE as unknown as Record<string, unknown>)[key];
+  }
+  return deriveNames(state as unknown as CustomerState, input);
+}
+
+/**
+ * The state after an RFC 7396 merge patch. Objects (addresses, handles, custom fields)
+ * merge key by key; arrays and scalars are replaced; `null` clears.
+ */
+export function stateForPatch(current: CustomerState, patch: CustomerWrite): CustomerState {
+  const merged = applyMergePatch(current, patch) as Record<string, unknown>;
+  for (const key of STATE_FIELDS) {
+    if (merged[key] === undefined) merged[key] = EMPTY_STATE[key];
+  }
+  return deriveNames(merged as unknown as CustomerState, patch);
+}
+
+/**
+ * name ⇄ firstName/lastName: a request that gives only one side has the other derived from
+ * it; a request that gives both keeps both as given; one that gives neither changes neither.
+ */
+function deriveNames(state: CustomerState, given: CustomerWrite): CustomerState {
+  const gaveName = given.name !== undefined;
+  const gaveParts = given.firstName !== undefined || given.lastName !== undefined;
+  if (gaveName && !gaveParts) {
+    const words = (state.name ?? '').trim().split(/\s+/).filter(Boolean);
+    return { ...state, firstName: words[0] ?? null, lastName: words.length > 1 ? words.slice(1).join(' ') : null };
+  }
+  if (gaveParts && !gaveName) {
+    const joined = [state.firstName, state.lastName].map((p) => p?.trim()).filter(Boolean).join(' ');
+    return { ...state, name: joined || null };
+  }
+  return state;
+}
+
+// WHATWG's e-mail grammar, with at least one dot in the domain: an address without a TLD
+// is almost always a typo in customer data.
+const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const CUSTOM_FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+export function normalizeEmail(raw: string): string | null {
+  const value = raw.trim().toLowerCase();
+  return value.length <= LIMITS.email && EMAIL.test(value) ? value : null;
+}
+
+/**
+ * Phones become E.164. "Possible" (right length for the country) rather than "valid"
+ * (assigned number range): customer data is full of numbers such as +1 800 123-4567 that
+ * are dialled every day but fail the stricter check.
+ */
+export function normalizePhone(raw: string, defaultCountry?: string): string | null {
+  const parsed = parsePhoneNumberFromString(raw.trim(), { defaultCountry: defaultCountry as CountryCode | undefined });
+  return parsed && parsed.isPossible() ? parsed.number : null;
+}
+
+export function normalizeHandle(raw: string): string {
+  return raw.trim().replace(/^@/, '').toLowerCase();
+}
+
+/**
+ * Normalises a state in place of the raw one, or returns the list of field errors.
+ * Normalising an already normal state changes nothing, so it is safe on every write.
+ */
+export function normalizeState(state: CustomerState, settings: TenantSettings): { state: CustomerState; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string, code = 'invalid') => errors.push({ field, message, code });
+
+  const text = (field: keyof CustomerState, value: string | null): string | null => {
+    if (value === null) return null;
+    const trimmed = value.trim();
+    if (trimmed === '') {
+      fail(field, 'must not be blank; send null to clear it', 'blank');
+      return null;
+    }
+    return trimmed;
+  };
+
+  const email = (field: string, value: string): string | null => {
+    const n = normalizeEmail(value);
+    if (n === null) fail(field, 'is not a valid email address', 'invalid_email');
+    return n;
+  };
+  const phone = (field: string, value: string): string | null => {
+    const n = normalizePhone(value, settings.defaultPhoneCountry);
+    if (n === null)
+      fail(field, settings.defaultPhoneCountry ? 'is not a possible phone number' : 'is not a possible phone number; use the international format, e.g. +14155550100', 'invalid_phone');
+    return n;
+  };
+  const dedupe = (values: (string | null)[], primary: string | null) =>
+    [...new Set(values.filter((v): v is string => v !== null))].filter((v) => v !== primary);
+
+  const primaryEmail = state.email === null ? null : email('email', state.email);
+  const primaryPhone = state.phone === null ? null : phone('phone', state.phone);
+
+  const handles: Record<string, string> = {};
+  for (const [network, value] of Object.entries(state.handles ?? {})) {
+    if (value === null) continue;
+    const n = normalizeHandle(value);
+    if (n === '') fail(`handles.${network}`, 'must not be blank', 'blank');
+    else handles[network] = n;
+  }
+
+  let ip: string | null = null;
+  if (state.ip !== null) {
+    ip = state.ip.trim().toLowerCase();
+    if (isIP(ip) === 0) fail('ip', 'is not an IPv4 or IPv6 address', 'invalid_ip');
+  }
+
+  let billingAddress = compactObject(state.billingAddress);
+  if (billingAddress?.country) billingAddress = { ...billingAddress, country: billingAddress.country.toUpperCase() };
+  const location = compactObject(state.location);
+
+  if (state.value !== null && !Number.isFinite(state.value)) fail('value', 'must be a finite number');
+
+  const customFields = state.customFields ?? {};
+  const keys = Object.keys(customFields);
+  if (keys.length > LIMITS.customFieldCount) fail('customFields', `must have at most ${LIMITS.customFieldCount} keys`, 'too_many');
+  let total = 0;
+  for (const key of keys) {
+    if (!CUSTOM_FIELD_KEY.test(key) || key.length > LIMITS.customFieldKey)
+      fail(`customFields.${key}`, `key must match ^[A-Za-z][A-Za-z0-9_]*$ and be at most ${LIMITS.customFieldKey} characters`, 'invalid_key');
+    const size = Buffer.byteLength(JSON.stringify(customFields[key]) ?? 'null');
+    total += size;
+    if (size > LIMITS.customFieldValueBytes) fail(`customFields.${key}`, `value must be at most ${LIMITS.customFieldValueBytes} bytes of JSON`, 'too_long');
+  }
+  if (total > LIMITS.customFieldsTotalBytes) fail('customFields', `must be at most ${LIMITS.customFieldsTotalBytes} bytes of JSON in all`, 'too_long');
+
+  const normalized: CustomerState = {
+    ...state,
+    name: text('name', state.name),
+    firstName: text('firstName', state.firstName),
+    lastName: text('lastName', state.lastName),
+    externalId: text('externalId', state.externalId),
+    companyNumber: text('companyNumber', state.companyNumber),
+    email: primaryEmail,
+    phone: primaryPhone,
+    additionalEmails: dedupe((state.additionalEmails ?? []).map((v, i) => email(`additionalEmails.${i}`, v)), primaryEmail),
+    additionalPhones: dedupe((state.additionalPhones ?? []).map((v, i) => phone(`additionalPhones.${i}`, v)), primaryPhone),
+    whatsapp: state.whatsapp === null ? null : phone('whatsapp', state.whatsapp),
+    handles,
+    fax: state.fax === null ? null : phone('fax', state.fax),
+    billingAddress,
+    location,
+    ip,
+    source: text('source', state.source),
+    notes: state.notes,
+    customFields,
+  };
+  return { state: normalized, errors };
+}
+
+/** Drops null members; an object left empty becomes null. */
+function compactObject<T extends object>(value: T | null): T | null {
+  if (!isPlainObject(value)) return null;
+  const out = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
+  return Object.keys(out).length > 0 ? (out as T) : null;
+}
+
+/** Per changed field, `{from, to}`: what the timeline records of a write. */
+export function diffStates(before: CustomerState | null, after: CustomerState): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of STATE_FIELDS) {
+    const from = before ? before[key] : EMPTY_STATE[key];
+    const to = after[key];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from: before ? from : null, to };
+  }
+  return changes;
+}

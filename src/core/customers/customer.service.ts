@@ -1,0 +1,269 @@
+
+import { uuidv7 } from 'uuidv7';
+import type { Db } from '../../db/connect.js';
+import { isUniqueViolation, violatedConstraint } from '../../db/errors.js';
+import type { Ctx } from '../context.js';
+import { AppError, duplicate, notFound, validationFailed } from '../errors.js';
+import { channelsFromState, columnsFromState, stateFromRecord, toCustomer, type CustomerRecord } from './customer.mapper.js';
+import type { Customer, CustomerWrite } from './customer.model.js';
+import { findCustomer, findCustomerIdBy, insertChannels, insertEvent, redactEvents, replaceChannels, selectCustomers, type Executor } from './customer.repository.js';
+import { diffStates, normalizeState, stateForCreate, stateForPatch, type CustomerState } from './customer.rules.js';
+import type { NumberAllocator } from './numbers.js';
+
+/** A parsed If-Match: the versions the client will accept, or `*` (any current version). */
+export type IfMatch = number[] | '*';
+
+export interface WriteOptions {
+  ifMatch?: IfMatch;
+  /** Refuse the write without If-Match (428). Defaults to the tenant's `requireIfMatch` setting. */
+  requireIfMatch?: boolean;
+}
+
+const UNIQUE_FIELDS: Record<string, { field: 'externalId' | 'companyNumber'; column: 'external_id' | 'company_number' }> = {
+  customers_external_id_key: { field: 'externalId', column: 'external_id' },
+  customers_company_number_key: { field: 'companyNumber', column: 'company_number' },
+};
+
+export class CustomerService {
+  constructor(
+    private readonly db: Db,
+    private readonly numbers: NumberAllocator,
+  ) {}
+
+  async create(ctx: Ctx, input: CustomerWrite): Promise<Customer> {
+    const state = this.normalize(ctx, stateForCreate(input));
+    await this.assertUnique(this.db, ctx, state, null);
+    // Taken outside the transaction: see numbers.ts.
+    const number = await this.numbers.next(ctx.tenant.id);
+    const id = uuidv7();
+    const now = new Date();
+    return this.transact(ctx, async (trx) => {
+      await guardUnique(state, () =>
+        trx
+          .insertInto('customers')
+          .values({ tenant_id: ctx.tenant.id, id, number, ...columnsFromState(state), version: 1, created_at: now, updated_at: now })
+          .execute(),
+      );
+      await insertChannels(trx, ctx.tenant.id, id, channelsFromState(state));
+      await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.created', actor: ctx.actor, changes: diffStates(null, state), at: now });
+      return toCustomer((await findCustomer(trx, ctx.tenant.id, id))!);
+    });
+  }
+
+  async get(ctx: Ctx, id: string): Promise<Customer> {
+    const record = await findCustomer(this.db, ctx.tenant.id, id);
+    if (!record) throw notFound();
+    return toCustomer(record);
+  }
+
+  async getByExternalId(ctx: Ctx, externalId: string): Promise<Customer> {
+    const id = await findCustomerIdBy(this.db, ctx.tenant.id, 'external_id', externalId);
+    if (!id) throw notFound();
+    return this.get(ctx, id);
+  }
+
+  /** Applies an RFC 7396 merge patch to a live (not deleted) customer. */
+  async update(ctx: Ctx, id: string, patch: CustomerWrite, options: WriteOptions = {}): Promise<Customer> {
+    return this.mutate(ctx, id, options, async (trx, record) => {
+      assertLive(record);
+      return this.applyPatch(trx, ctx, record, patch);
+    });
+  }
+
+  /** Soft delete: the record stays (readable, restorable, purgeable) with `deletedAt` set. */
+  async delete(ctx: Ctx, id: string, options: WriteOptions = {}): Promise<Customer> {
+    return this.mutate(ctx, id, options, async (trx, record) => {
+      assertLive(record);
+      return this.setLifecycle(trx, ctx, record, 'customer.deleted', { deleted_at: new Date() });
+    });
+  }
+
+  async restore(ctx: Ctx, id: string, options: WriteOptions = {}): Promise<Customer> {
+    return this.mutate(ctx, id, options, async (trx, record) => {
+      if (record.purged_at) throw purgedError();
+      if (!record.deleted_at) throw new AppError('customer_not_deleted', 'The customer is not deleted.');
+      return this.setLifecycle(trx, ctx, record, 'customer.restored', { deleted_at: null });
+    });
+  }
+
+  /**
+   * GDPR erasure: every personal field is cleared, channels removed, and the timeline keeps
+   * which fields changed but none of their values. The tombstone keeps the id, number,
+   * externalId and companyNumber (other systems' keys, still reserved) and the timestamps.
+   * Purging twice is harmless.
+   */
+  async purge(ctx: Ctx, id: string, options: WriteOptions = {}): Promise<Customer> {
+    return this.mutate(ctx, id, { requireIfMatch: false, ...options }, async (trx, record) => {
+      if (record.purged_at) return toCustomer(record);
+      const now = new Date();
+      const before = stateFromRecord(record);
+      const tombstone: CustomerState = { ...stateForCreate({}), type: before.type, status: before.status, externalId: before.externalId, companyNumber: before.companyNumber };
+      await trx
+        .updateTable('customers')
+        .set({ ...columnsFromState(tombstone), deleted_at: record.deleted_at ?? now, purged_at: now, updated_at: now, version: record.version + 1 })
+        .where('tenant_id', '=', ctx.tenant.id)
+        .where('id', '=', id)
+        .execute();
+      await replaceChannels(trx, ctx.tenant.id, id, []);
+      await redactEvents(trx, ctx.tenant.id, id);
+      await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.purged', actor: ctx.actor, changes: {}, at: now });
+      return toCustomer((await findCustomer(trx, ctx.tenant.id, id))!);
+    });
+  }
+
+  /**
+   * Creates the customer with this externalId, or merge-patches the existing one: the sync
+   * primitive. Concurrent upserts of a new externalId settle on one record: the loser of the
+   * insert race retries as an update.
+   */
+  async upsertByExternalId(ctx: Ctx, externalId: string, input: CustomerWrite, options: WriteOptions = {}): Promise<{ customer: Customer; created: boolean }> {
+    if (input.externalId !== undefined && input.externalId !== externalId) {
+      throw validationFailed([{ field: 'externalId', message: 'must equal the externalId in the path (or be left out)', code: 'mismatch' }]);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const id = await findCustomerIdBy(this.db, ctx.tenant.id, 'external_id', externalId);
+      if (id) {
+        const customer = await this.mutate(ctx, id, { requireIfMatch: false, ...options }, async (trx, record) => {
+          assertLive(record);
+          return this.applyPatch(trx, ctx, record, { ...input, externalId });
+        });
+        return { customer, created: false };
+      }
+      if (options.ifMatch !== undefined) throw new AppError('precondition_failed', 'If-Match was given but no customer has this externalId.');
+      try {
+        return { customer: await this.create(ctx, { ...input, externalId }), created: true };
+      } catch (err) {
+        const lostRace = err instanceof AppError && err.code === 'duplicate' && err.extra.field === 'externalId';
+        if (!lostRace || attempt > 0) throw err;
+      }
+    }
+  }
+
+  // ---- internals ----
+
+  private normalize(ctx: Ctx, state: CustomerState): CustomerState {
+    const { state: normalized, errors } = normalizeState(state, ctx.tenant.settings);
+    if (errors.length > 0) throw validationFailed(errors);
+    return normalized;
+  }
+
+  /** Loads the customer under a row lock, checks If-Match, then runs the change. */
+  private async mutate(
+    ctx: Ctx,
+    id: string,
+    options: WriteOptions,
+    change: (trx: Executor, record: CustomerRecord) => Promise<Customer>,
+  ): Promise<Customer> {
+    return this.transact(ctx, async (trx) => {
+      const record = await findCustomer(trx, ctx.tenant.id, id, { forUpdate: true });
+      if (!record) throw notFound();
+      checkPrecondition(record.version, options, ctx.tenant.settings.requireIfMatch ?? false);
+      return change(trx, record);
+    });
+  }
+
+  private async applyPatch(trx: Executor, ctx: Ctx, record: CustomerRecord, patch: CustomerWrite): Promise<Customer> {
+    const before = stateFromRecord(record);
+    const after = this.normalize(ctx, stateForPatch(before, patch));
+    const changes = diffStates(before, after);
+    if (Object.keys(changes).length === 0) return toCustomer(record);
+    await this.assertUnique(trx, ctx, after, record.id);
+    const now = new Date();
+    await guardUnique(after, () =>
+      trx
+        .updateTable('customers')
+        .set({ ...columnsFromState(after), version: record.version + 1, updated_at: now })
+        .where('tenant_id', '=', ctx.tenant.id)
+        .where('id', '=', record.id)
+        .execute(),
+    );
+    const channelsBefore = JSON.stringify(channelsFromState(before));
+    const channelsAfter = channelsFromState(after);
+    if (JSON.stringify(channelsAfter) !== channelsBefore) await replaceChannels(trx, ctx.tenant.id, record.id, channelsAfter);
+    await insertEvent(trx, ctx.tenant.id, { customerId: record.id, type: 'customer.updated', actor: ctx.actor, changes, at: now });
+    return toCustomer((await findCustomer(trx, ctx.tenant.id, record.id))!);
+  }
+
+  private async setLifecycle(trx: Executor, ctx: Ctx, record: CustomerRecord, type: string, set: { deleted_at: Date | null }): Promise<Customer> {
+    const now = new Date();
+    await trx
+      .updateTable('customers')
+      .set({ ...set, version: record.version + 1, updated_at: now })
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('id', '=', record.id)
+      .execute();
+    await insertEvent(trx, ctx.tenant.id, {
+      customerId: record.id,
+      type,
+      actor: ctx.actor,
+      changes: { deletedAt: { from: record.deleted_at?.toISOString() ?? null, to: set.deleted_at?.toISOString() ?? null } },
+      at: now,
+    });
+    return toCustomer((await findCustomer(trx, ctx.tenant.id, record.id))!);
+  }
+
+  /** A friendly 409 naming the field and the holder, before the database would refuse. */
+  private async assertUnique(db: Executor, ctx: Ctx, state: CustomerState, selfId: string | null) {
+    for (const { field, column } of Object.values(UNIQUE_FIELDS)) {
+      const value = state[field];
+      if (value === null) continue;
+      const holder = await findCustomerIdBy(db, ctx.tenant.id, column, value);
+      if (holder && holder !== selfId) throw duplicate(field, holder);
+    }
+  }
+
+  /**
+   * Runs a transaction; a unique violation raised inside it (a concurrent write won the race
+   * between assertUnique and the statement) becomes the same friendly 409, looked up once the
+   * failed transaction has ended.
+   */
+  private async transact<T>(ctx: Ctx, fn: (trx: Executor) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(fn);
+    } catch (err) {
+      if (!(err instanceof UniqueConflict)) throw err;
+      const holder = await findCustomerIdBy(this.db, ctx.tenant.id, UNIQUE_FIELDS[err.constraint]!.column, err.value);
+      throw duplicate(err.field, holder ?? null);
+    }
+  }
+}
+
+class UniqueConflict extends Error {
+  constructor(
+    readonly constraint: string,
+    readonly field: string,
+    readonly value: string,
+  ) {
+    super(`unique violation on ${constraint}`);
+  }
+}
+
+async function guardUnique<T>(state: CustomerState, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const constraint = isUniqueViolation(err) ? (violatedConstraint(err) ?? '') : '';
+    const unique = UNIQUE_FIELDS[constraint];
+    const value = unique ? state[unique.field] : null;
+    if (!unique || value === null) throw err;
+    throw new UniqueConflict(constraint, unique.field, value);
+  }
+}
+
+function assertLive(record: CustomerRecord) {
+  if (record.purged_at) throw purgedError();
+  if (record.deleted_at) throw new AppError('customer_deleted', 'The customer is deleted; restore it first.', [], { customerId: record.id });
+}
+
+const purgedError = () => new AppError('customer_purged', 'The customer has been purged; its data cannot be changed.');
+
+function checkPrecondition(version: number, options: WriteOptions, tenantRequires: boolean) {
+  if (options.ifMatch === undefined) {
+    if (options.requireIfMatch ?? tenantRequires) throw new AppError('precondition_required', 'This request requires an If-Match header with the customer\'s current ETag.');
+    return;
+  }
+  if (options.ifMatch !== '*' && !options.ifMatch.includes(version)) {
+    throw new AppError('precondition_failed', 'The customer has changed since the ETag in If-Match was read.');
+  }
+}
+

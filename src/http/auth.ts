@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import { authenticate, type Principal } from '../core/auth/token.service.js';
+import { expandScopes } from '../core/auth/scopes.js';
+import type { Ctx } from '../core/context.js';
+import { AppError } from '../core/errors.js';
+import type { Db } from '../db/connect.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `authenticateRequest` on every tenant-scoped route. */
+    principal: (Principal & { scopes: Set<string> }) | null;
+  }
+  interface FastifyContextConfig {
+    /** The Patron scope(s) a route needs, all of them; checked by `authorize`. */
+    scope?: string | string[];
+  }
+}
+
+export function bearerSecret(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** Resolves the secret a surface found in its request into the caller's tenant and scopes. */
+export async function authenticateRequest(db: Db, request: FastifyRequest, secret: string | null): Promise<void> {
+  if (!secret) throw new AppError('unauthenticated', 'An access token is required.');
+  const principal = await authenticate(db, secret);
+  request.principal = { ...principal, scopes: expandScopes(principal.token.scopes) };
+}
+
+/** Checks the route's `config.scope` against the authenticated caller's scopes. */
+export async function authorize(request: FastifyRequest): Promise<void> {
+  const config = request.routeOptions.config.scope;
+  if (!config) return;
+  if (!request.principal) throw new AppError('unauthenticated', 'An access token is required.');
+  const granted = request.principal.scopes;
+  const missing = (Array.isArray(config) ? config : [config]).filter((s) => !granted.has(s));
+  if (missing.length > 0) {
+    const needed = missing.join(' ');
+    throw new AppError('insufficient_scope', `This request needs the ${missing.join(' and ')} scope.`, [], { requiredScope: needed });
+  }
+}
+
+export function ctxOf(request: FastifyRequest): Ctx {
+  const principal = request.principal;
+  if (!principal) throw new AppError('unauthenticated', 'An access token is required.');
+  return { tenant: principal.tenant, actor: { type: 'token', id: principal.token.id } };
+}
