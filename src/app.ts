@@ -51,6 +51,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validators());
+  // Fastify parses text/plain by default; no Patron endpoint takes it, so it is a 415 like any other non-JSON body.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   for (const schema of [ProblemSchema, CustomerSchema, CustomerEventSchema, TenantSchema, TokenSchema]) app.addSchema(schema);
 

@@ -120,6 +120,7 @@ export interface IdempotencyKeyTable {
   response_status: number | null;
   response_headers: NullableJson<Record<string, string>>;
   response_body: string | null;
+  resource_id: string | null;
   created_at: Timestamp;
   locked_until: Timestamp;
   expires_at: Timestamp;

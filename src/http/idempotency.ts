@@ -18,7 +18,8 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
  * `Idempotency-Key` on POST and PUT: the first request with a key runs and its response is
  * stored; a retry with the same key and body gets that response again (marked with
  * `Idempotent-Replayed: true`); the same key with another body is a 422; a retry while the
- * first is still running is a 409. Must be registered after authentication (keys are per tenant).
+ * first is still running is a 409. Error responses are not stored. Must be registered after
+ * authentication (keys are per tenant).
  */
 export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore) {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -46,8 +47,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const idem = request.idempotency;
     if (!idem || idem.replayed) return payload;
-    // A server error is not an answer worth replaying: free the key for a retry.
-    if (reply.statusCode >= 500) {
+    // Only a success is stored. A 4xx changed nothing and a 5xx may be transient: either way
+    // the key is freed, and a retry (corrected, or simply later) runs again.
+    if (reply.statusCode >= 400) {
       await store.release(idem.tenantId, idem.key);
       return payload;
     }
@@ -56,8 +58,21 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    await store.complete(idem.tenantId, idem.key, { status: reply.statusCode, headers, body: typeof payload === 'string' ? payload : '' });
+    const body = typeof payload === 'string' ? payload : '';
+    await store.complete(idem.tenantId, idem.key, { status: reply.statusCode, headers, body, resourceId: resourceIdOf(body) });
     return payload;
   });
 }
 
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The top-level `id` of a JSON response body, when it is a UUID. */
+function resourceIdOf(body: string): string | null {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && UUID.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}

@@ -69,8 +69,8 @@ export class CustomerQueries {
     if (query.deleted === 'only') q = q.where('customers.deleted_at', 'is not', null);
     if (query.status) q = q.where('customers.status', '=', query.status);
     if (query.type) q = q.where('customers.type', '=', query.type);
-    if (query.externalId !== undefined) q = q.where('customers.external_id', '=', query.externalId);
-    if (query.companyNumber !== undefined) q = q.where('customers.company_number', '=', query.companyNumber);
+    if (query.externalId !== undefined) q = q.where('customers.external_id', '=', query.externalId.trim());
+    if (query.companyNumber !== undefined) q = q.where('customers.company_number', '=', query.companyNumber.trim());
     if (query.createdAfter) q = q.where('customers.created_at', '>', query.createdAfter);
     if (query.createdBefore) q = q.where('customers.created_at', '<', query.createdBefore);
     if (query.updatedAfter) q = q.where('customers.updated_at', '>', query.updatedAfter);

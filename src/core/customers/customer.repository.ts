@@ -31,15 +31,14 @@ export function selectCustomers(db: Executor, tenantId: string) {
     .where('customers.tenant_id', '=', tenantId);
 }
 
-export async function findCustomer(
-  db: Executor,
-  tenantId: string,
-  id: string,
-  options: { forUpdate?: boolean } = {},
-): Promise<CustomerRecord | undefined> {
-  let q = selectCustomers(db, tenantId).where('customers.id', '=', id);
-  if (options.forUpdate) q = q.forUpdate('customers');
-  return (await q.executeTakeFirst()) as CustomerRecord | undefined;
+export async function findCustomer(db: Executor, tenantId: string, id: string): Promise<CustomerRecord | undefined> {
+  return (await selectCustomers(db, tenantId).where('customers.id', '=', id).executeTakeFirst()) as CustomerRecord | undefined;
+}
+
+/** Takes the customer's row lock for the rest of the transaction; false when there is no such customer. */
+export async function lockCustomer(db: Executor, tenantId: string, id: string): Promise<boolean> {
+  const row = await db.selectFrom('customers').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function findCustomerIdBy(
@@ -106,4 +105,8 @@ export async function redactEvents(db: Executor, tenantId: string, customerId: s
     .where('tenant_id', '=', tenantId)
     .where('customer_id', '=', customerId)
     .execute();
+}
+
+export async function deleteStoredResponses(db: Executor, tenantId: string, customerId: string) {
+  await db.deleteFrom('idempotency_keys').where('tenant_id', '=', tenantId).where('resource_id', '=', customerId).execute();
 }

@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import { AppError, duplicate, notFound, validationFailed } from '../errors.js';
 import { channelsFromState, columnsFromState, stateFromRecord, toCustomer, type CustomerRecord } from './customer.mapper.js';
 import type { Customer, CustomerWrite } from './customer.model.js';
-import { findCustomer, findCustomerIdBy, insertChannels, insertEvent, redactEvents, replaceChannels, selectCustomers, type Executor } from './customer.repository.js';
+import { deleteStoredResponses, findCustomer, findCustomerIdBy, insertChannels, insertEvent, lockCustomer, redactEvents, replaceChannels, type Executor } from './customer.repository.js';
 import { diffStates, normalizeState, stateForCreate, stateForPatch, type CustomerState } from './customer.rules.js';
 import type { NumberAllocator } from './numbers.js';
 
@@ -57,7 +57,7 @@ export class CustomerService {
   }
 
   async getByExternalId(ctx: Ctx, externalId: string): Promise<Customer> {
-    const id = await findCustomerIdBy(this.db, ctx.tenant.id, 'external_id', externalId);
+    const id = await findCustomerIdBy(this.db, ctx.tenant.id, 'external_id', externalId.trim());
     if (!id) throw notFound();
     return this.get(ctx, id);
   }
@@ -106,6 +106,8 @@ export class CustomerService {
         .execute();
       await replaceChannels(trx, ctx.tenant.id, id, []);
       await redactEvents(trx, ctx.tenant.id, id);
+      // A stored Idempotency-Key response is a copy of the customer as it was.
+      await deleteStoredResponses(trx, ctx.tenant.id, id);
       await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.purged', actor: ctx.actor, changes: {}, at: now });
       return toCustomer((await findCustomer(trx, ctx.tenant.id, id))!);
     });
@@ -116,8 +118,10 @@ export class CustomerService {
    * primitive. Concurrent upserts of a new externalId settle on one record: the loser of the
    * insert race retries as an update.
    */
-  async upsertByExternalId(ctx: Ctx, externalId: string, input: CustomerWrite, options: WriteOptions = {}): Promise<{ customer: Customer; created: boolean }> {
-    if (input.externalId !== undefined && input.externalId !== externalId) {
+  async upsertByExternalId(ctx: Ctx, rawExternalId: string, input: CustomerWrite, options: WriteOptions = {}): Promise<{ customer: Customer; created: boolean }> {
+    const externalId = rawExternalId.trim();
+    if (externalId === '') throw validationFailed([{ field: 'externalId', message: 'must not be blank', code: 'blank' }]);
+    if (input.externalId !== undefined && input.externalId?.trim() !== externalId) {
       throw validationFailed([{ field: 'externalId', message: 'must equal the externalId in the path (or be left out)', code: 'mismatch' }]);
     }
     for (let attempt = 0; ; attempt++) {
@@ -155,8 +159,11 @@ export class CustomerService {
     change: (trx: Executor, record: CustomerRecord) => Promise<Customer>,
   ): Promise<Customer> {
     return this.transact(ctx, async (trx) => {
-      const record = await findCustomer(trx, ctx.tenant.id, id, { forUpdate: true });
-      if (!record) throw notFound();
+      // Lock first, read second: under READ COMMITTED a statement that waited for the lock
+      // sees the latest customers row but its channel subquery would still read the old
+      // snapshot, and the write would put stale channels back.
+      if (!(await lockCustomer(trx, ctx.tenant.id, id))) throw notFound();
+      const record = (await findCustomer(trx, ctx.tenant.id, id))!;
       checkPrecondition(record.version, options, ctx.tenant.settings.requireIfMatch ?? false);
       return change(trx, record);
     });

@@ -10,6 +10,8 @@ export interface StoredResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The resource the body shows (purging it drops the stored copy). */
+  resourceId?: string | null;
 }
 
 export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
@@ -35,6 +37,7 @@ export class IdempotencyStore {
         response_status: null,
         response_headers: null,
         response_body: null,
+        resource_id: null,
         created_at: now,
         locked_until: new Date(now.getTime() + CLAIM_TIMEOUT_MS),
         expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
@@ -49,6 +52,7 @@ export class IdempotencyStore {
             response_status: null,
             response_headers: null,
             response_body: null,
+            resource_id: null,
             created_at: eb.ref('excluded.created_at'),
             locked_until: eb.ref('excluded.locked_until'),
             expires_at: eb.ref('excluded.expires_at'),
@@ -92,6 +96,7 @@ export class IdempotencyStore {
         response_status: response.status,
         response_headers: JSON.stringify(response.headers),
         response_body: response.body,
+        resource_id: response.resourceId ?? null,
       })
       .where('tenant_id', '=', tenantId)
       .where('key', '=', key)

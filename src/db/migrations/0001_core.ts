@@ -119,12 +119,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       response_status integer,
       response_headers jsonb,
       response_body text,
+      -- The id of the resource the stored response shows, so a purge can drop the copy.
+      resource_id uuid,
       created_at timestamptz(3) not null,
       locked_until timestamptz(3) not null,
       expires_at timestamptz(3) not null,
       primary key (tenant_id, key)
     );
     create index idempotency_keys_expiry_idx on idempotency_keys (expires_at);
+    create index idempotency_keys_resource_idx on idempotency_keys (tenant_id, resource_id);
   `.execute(db);
 }
 
