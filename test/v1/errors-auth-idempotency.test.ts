@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { useServer, type Res, type TenantClient } from '../helpers.js';
+import { startTestServer, useServer, type Res, type TenantClient } from '../helpers.js';
 
 const { server, client } = await useServer();
 
@@ -444,5 +444,23 @@ describe('Idempotency-Key', () => {
     assert.equal(await countCustomers(t.tenant.id), 0);
     const keys = await server.db.selectFrom('idempotency_keys').select('key').where('tenant_id', '=', t.tenant.id).execute();
     assert.deepEqual(keys, []);
+  });
+});
+
+describe('500 internal_error', () => {
+  test('a failure inside the service answers 500 with a problem that leaks nothing, and /readyz turns 503', async () => {
+    // A second server whose database goes away under it: every query now throws from the driver.
+    const broken = await startTestServer();
+    const t = await broken.tenant();
+    await broken.server.database.db.destroy();
+    try {
+      const res = await t.post('/v1/customers', { name: 'Nobody', email: 'nobody@example.com' });
+      assertProblem(res, 500, 'internal_error');
+      assert.equal(res.body.detail, 'An internal error occurred.');
+      assert.doesNotMatch(res.text, /destroy|driver|kysely|select|insert|at \w+ \(|\.ts:/i);
+      assert.equal((await broken.request('GET', '/readyz')).status, 503);
+    } finally {
+      await broken.server.app.close();
+    }
   });
 });
