@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { uuidv7 } from 'uuidv7';
+import { AccountAddressSchema, AccountSchema } from './core/accounts/account.model.js';
 import { CustomerEventSchema, CustomerSchema } from './core/customers/customer.model.js';
 import { authenticateRequest, authorize, bearerSecret } from './http/auth.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -12,8 +13,10 @@ import { routeNotFound, trackRoutes } from './http/method-not-allowed.js';
 import { ProblemSchema, problemErrorHandler } from './http/problem.js';
 import { adminRoutes } from './http/routes/admin/admin.js';
 import { healthRoutes } from './http/routes/health.js';
+import { v1AccountRoutes } from './http/routes/v1/accounts.js';
 import { v1CustomerRoutes } from './http/routes/v1/customers.js';
-import { TenantSchema, TokenSchema } from './http/schemas/admin.js';
+import { oauthRoutes } from './http/routes/oauth.js';
+import { OAuthClientSchema, TenantSchema, TokenSchema } from './http/schemas/admin.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -54,7 +57,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Fastify parses text/plain by default; no Patron endpoint takes it, so it is a 415 like any other non-JSON body.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  for (const schema of [ProblemSchema, CustomerSchema, CustomerEventSchema, TenantSchema, TokenSchema]) app.addSchema(schema);
+  for (const schema of [ProblemSchema, CustomerSchema, CustomerEventSchema, AccountAddressSchema, AccountSchema, TenantSchema, TokenSchema, OAuthClientSchema]) {
+    app.addSchema(schema);
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -79,6 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
       tags: [
         { name: 'customers', description: 'The customer core (/v1)' },
+        { name: 'accounts', description: 'Accounts (e.g. wallets) and their addresses, per customer (/v1)' },
+        { name: 'oauth', description: 'OAuth 2.0 client credentials' },
         { name: 'admin', description: 'Tenants and tokens (/admin/v1, admin token)' },
         { name: 'operations', description: 'Health and readiness' },
       ],
@@ -92,15 +99,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (request) => authenticateRequest(services.db, request, bearerSecret(request)));
+      v1.addHook('onRequest', async (request) => authenticateRequest(services, request, bearerSecret(request)));
       v1.addHook('preHandler', authorize);
       registerIdempotency(v1, services.idempotency);
       await v1.register(v1CustomerRoutes, { services });
+      await v1.register(v1AccountRoutes, { services });
     },
     { prefix: '/v1' },
   );
 
   await app.register(adminRoutes, { services, prefix: '/admin/v1' });
+  await app.register(oauthRoutes, { services });
 
   return app;
 }

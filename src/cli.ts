@@ -2,12 +2,13 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createToken, listTokens, revokeToken } from './core/auth/token.service.js';
-import { SCOPES } from './core/auth/scopes.js';
+import { GRANTABLE_SCOPES, isGrantable } from './core/auth/scopes.js';
 import { AppError } from './core/errors.js';
 import { createTenant, listTenants, updateTenant, type TenantPatch } from './core/tenants/tenant.service.js';
 import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { tenantDto, tokenDto } from './http/routes/admin/admin.js';
+import { oauthClientDto, tenantDto, tokenDto } from './http/routes/admin/admin.js';
+import { createClient, listClients, revokeClient } from './core/auth/oauth.service.js';
 import { describeDatabase, startServer } from './server.js';
 
 /**
@@ -26,6 +27,9 @@ interface AdminBackend {
   createToken(tenantId: string, body: { name: string; scopes: string[]; expiresAt?: string }): Promise<Json>;
   listTokens(tenantId: string): Promise<Json[]>;
   revokeToken(id: string): Promise<Json>;
+  createOAuthClient(tenantId: string, body: { name: string; scopes: string[] }): Promise<Json>;
+  listOAuthClients(tenantId: string): Promise<Json[]>;
+  revokeOAuthClient(id: string): Promise<Json>;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,12 @@ async function directBackend(config: Config): Promise<AdminBackend> {
     },
     listTokens: async (tenantId) => (await listTokens(db, tenantId)).map(tokenDto),
     revokeToken: async (id) => tokenDto(await revokeToken(db, id)),
+    createOAuthClient: async (tenantId, body) => {
+      const { client, secret } = await createClient(db, tenantId, body);
+      return { ...oauthClientDto(client), clientSecret: secret };
+    },
+    listOAuthClients: async (tenantId) => (await listClients(db, tenantId)).map(oauthClientDto),
+    revokeOAuthClient: async (id) => oauthClientDto(await revokeClient(db, id)),
     close: () => database.close(),
   };
 }
@@ -82,6 +92,9 @@ function httpBackend(server: string, adminToken: string): AdminBackend {
     createToken: (tenantId, body) => call('POST', `/tenants/${tenantId}/tokens`, body),
     listTokens: async (tenantId) => (await call('GET', `/tenants/${tenantId}/tokens`)).data as Json[],
     revokeToken: (id) => call('DELETE', `/tokens/${id}`),
+    createOAuthClient: (tenantId, body) => call('POST', `/tenants/${tenantId}/oauth-clients`, body),
+    listOAuthClients: async (tenantId) => (await call('GET', `/tenants/${tenantId}/oauth-clients`)).data as Json[],
+    revokeOAuthClient: (id) => call('DELETE', `/oauth-clients/${id}`),
     close: async () => {},
   };
 }
@@ -195,12 +208,14 @@ tenants
   .addOption(new Option('--status <status>').choices(['active', 'suspended']))
   .addOption(new Option('--require-if-match <bool>', 'require If-Match on writes').choices(['true', 'false']))
   .option('--default-phone-country <CC>', 'ISO country for phones written without +; "none" removes it')
+  .addOption(new Option('--writes-disabled <bool>', 'maintenance: customer writes answer 503 while reads go on').choices(['true', 'false']))
   .addOption(serverOption)
   .addOption(jsonOption)
   .action((id: string, o) =>
     withBackend(o, async (b) => {
       const settings: TenantPatch['settings'] = {};
       if (o.requireIfMatch !== undefined) settings.requireIfMatch = o.requireIfMatch === 'true';
+      if (o.writesDisabled !== undefined) settings.writesDisabled = o.writesDisabled === 'true';
       if (o.defaultPhoneCountry !== undefined) settings.defaultPhoneCountry = o.defaultPhoneCountry === 'none' ? null : String(o.defaultPhoneCountry).toUpperCase();
       print(await b.updateTenant(id, { name: o.name, status: o.status, settings }), !!o.json, TENANT_COLUMNS);
     }),
@@ -210,16 +225,13 @@ const tokens = program.command('tokens').description('manage API tokens');
 tokens
   .command('create <tenantId>')
   .requiredOption('--name <name>', 'what the token is for')
-  .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(', ')}`)
+  .requiredOption('--scopes <list>', `comma-separated: ${GRANTABLE_SCOPES.join(', ')}`)
   .option('--expires-at <iso>', 'expiry time (ISO 8601)')
   .addOption(serverOption)
   .addOption(jsonOption)
   .action((tenantId: string, o) =>
     withBackend(o, async (b) => {
-      const scopes = String(o.scopes).split(',').map((s) => s.trim()).filter(Boolean);
-      const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-      if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(', ')}`);
-      const created = await b.createToken(tenantId, { name: o.name, scopes, ...(o.expiresAt ? { expiresAt: o.expiresAt } : {}) });
+      const created = await b.createToken(tenantId, { name: o.name, scopes: parseScopes(o.scopes), ...(o.expiresAt ? { expiresAt: o.expiresAt } : {}) });
       print(created, !!o.json, ['id', 'name', 'scopes', 'expiresAt', 'token']);
       if (!o.json) process.stderr.write('The token is shown only now; store it safely.\n');
     }),
@@ -234,6 +246,39 @@ tokens
   .addOption(serverOption)
   .addOption(jsonOption)
   .action((id: string, o) => withBackend(o, async (b) => print(await b.revokeToken(id), !!o.json, TOKEN_COLUMNS)));
+
+const OAUTH_COLUMNS = ['id', 'clientId', 'name', 'scopes', 'revokedAt'];
+const parseScopes = (list: string) => {
+  const scopes = String(list).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = scopes.filter((s) => !isGrantable(s));
+  if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(', ')}`);
+  return scopes;
+};
+
+const oauthClients = program.command('oauth-clients').description('manage OAuth clients (client-credentials grant)');
+oauthClients
+  .command('create <tenantId>')
+  .requiredOption('--name <name>', 'what the client is')
+  .requiredOption('--scopes <list>', 'comma-separated scopes the client may request (Patron names or a seed\'s, e.g. customer:read)')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((tenantId: string, o) =>
+    withBackend(o, async (b) => {
+      const created = await b.createOAuthClient(tenantId, { name: o.name, scopes: parseScopes(o.scopes) });
+      print(created, !!o.json, ['id', 'clientId', 'name', 'scopes', 'clientSecret']);
+      if (!o.json) process.stderr.write('The client secret is shown only now; store it safely.\n');
+    }),
+  );
+oauthClients
+  .command('list <tenantId>')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((tenantId: string, o) => withBackend(o, async (b) => print(await b.listOAuthClients(tenantId), !!o.json, OAUTH_COLUMNS)));
+oauthClients
+  .command('revoke <id>')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((id: string, o) => withBackend(o, async (b) => print(await b.revokeOAuthClient(id), !!o.json, OAUTH_COLUMNS)));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof ConfigError || err instanceof AppError || err instanceof Error ? err.message : String(err);

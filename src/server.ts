@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { ensureAdminToken } from './core/auth/admin-token.js';
+import { ensureSigningKey } from './core/auth/oauth.service.js';
 import { openDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createServices } from './services.js';
@@ -23,7 +24,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     await migrateToLatest(database.db);
     const admin = await ensureAdminToken(database.db, config.adminToken);
-    const services = createServices(database, admin.hash);
+    const services = createServices(database, { adminTokenHash: admin.hash, signingKey: await ensureSigningKey(database.db) });
     const app = await buildApp({ services, logLevel: config.logLevel, bodyLimit: config.bodyLimit });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

@@ -1,3 +1,4 @@
+import { AccountService } from './core/accounts/account.service.js';
 import { CustomerQueries } from './core/customers/customer.queries.js';
 import { CustomerService } from './core/customers/customer.service.js';
 import { NumberAllocator } from './core/customers/numbers.js';
@@ -11,11 +12,14 @@ export interface Services {
   customers: CustomerService;
   queries: CustomerQueries;
   idempotency: IdempotencyStore;
+  accounts: AccountService;
   /** SHA-256 of the admin API secret. */
   adminTokenHash: string;
+  /** Signs and verifies OAuth access tokens. */
+  signingKey: Uint8Array;
 }
 
-export function createServices(database: DatabaseHandle, adminTokenHash: string): Services {
+export function createServices(database: DatabaseHandle, keys: { adminTokenHash: string; signingKey: Uint8Array }): Services {
   const db = database.db;
   return {
     database,
@@ -23,6 +27,7 @@ export function createServices(database: DatabaseHandle, adminTokenHash: string)
     customers: new CustomerService(db, new NumberAllocator(db)),
     queries: new CustomerQueries(db),
     idempotency: new IdempotencyStore(db),
-    adminTokenHash,
+    accounts: new AccountService(db),
+    ...keys,
   };
 }

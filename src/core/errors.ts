@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'not_acceptable'
   | 'internal_error'
-  | 'service_unavailable';
+  | 'writes_disabled';
 
 export interface FieldError {
   /** JSON-pointer-like dotted path of the offending field, e.g. `billingAddress.country`. */
@@ -55,7 +55,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   idempotency_key_reused: 422,
   precondition_required: 428,
   internal_error: 500,
-  service_unavailable: 503,
+  writes_disabled: 503,
 };
 
 export class AppError extends Error {
@@ -78,11 +78,22 @@ export const notFound = (what = 'Customer') => new AppError('not_found', `${what
 export const validationFailed = (errors: FieldError[], message = 'The request has invalid fields.') =>
   new AppError('validation_failed', message, errors);
 
-export function duplicate(field: string, existingId: string | null) {
+export function duplicate(field: string, existingId: string | null, what: string = field) {
   return new AppError(
     'duplicate',
-    `Another customer already has this ${field}${existingId ? ` (${existingId})` : ''}.`,
+    `Another customer already has this ${what}${existingId ? ` (${existingId})` : ''}.`,
     [{ field, message: 'is already used by another customer', code: 'duplicate' }],
     { field, existingId },
   );
+}
+
+/** Seconds a client should wait before retrying a write while the tenant's writes are off. */
+export const WRITES_DISABLED_RETRY_AFTER = 3600;
+
+export function assertWritable(settings: { writesDisabled?: boolean }) {
+  if (settings.writesDisabled) {
+    throw new AppError('writes_disabled', 'Customer writes are temporarily disabled for maintenance; reads still work.', [], {
+      retryAfter: WRITES_DISABLED_RETRY_AFTER,
+    });
+  }
 }

@@ -22,6 +22,8 @@ export interface InstallationTable {
 export interface TenantSettings {
   requireIfMatch?: boolean;
   defaultPhoneCountry?: string;
+  /** Maintenance: every customer write answers 503 while reads go on. */
+  writesDisabled?: boolean;
 }
 
 export interface TenantTable {
@@ -61,7 +63,9 @@ export interface CustomerTable {
   first_name: string | null;
   last_name: string | null;
   type: 'individual' | 'business';
+  category: Generated<'customer' | 'broker_3pl'>;
   status: 'active' | 'inactive' | 'suspended' | 'blocked';
+  company_id: string | null;
   external_id: string | null;
   company_number: string | null;
   fax: string | null;
@@ -108,7 +112,7 @@ export interface CustomerEventTable {
 }
 
 export interface Actor {
-  type: 'token' | 'admin' | 'system';
+  type: 'token' | 'oauth_client' | 'admin' | 'system';
   id: string | null;
 }
 
@@ -126,6 +130,34 @@ export interface IdempotencyKeyTable {
   expires_at: Timestamp;
 }
 
+export interface CustomerAccountTable {
+  tenant_id: string;
+  customer_id: string;
+  id: string;
+  name: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface AccountAddressTable {
+  tenant_id: string;
+  account_id: string;
+  id: string;
+  network: string;
+  address: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface OAuthClientTable {
+  tenant_id: string;
+  id: string;
+  client_id: string;
+  secret_hash: string;
+  name: string;
+  scopes: string[];
+  revoked_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   installation: InstallationTable;
   tenants: TenantTable;
@@ -135,6 +167,9 @@ export interface Database {
   customer_channels: CustomerChannelTable;
   customer_events: CustomerEventTable;
   idempotency_keys: IdempotencyKeyTable;
+  customer_accounts: CustomerAccountTable;
+  account_addresses: AccountAddressTable;
+  oauth_clients: OAuthClientTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -144,3 +179,4 @@ export type NewCustomerRow = Insertable<CustomerTable>;
 export type CustomerUpdate = Updateable<CustomerTable>;
 export type ChannelRow = Selectable<CustomerChannelTable>;
 export type CustomerEventRow = Selectable<CustomerEventTable>;
+export type OAuthClientRow = Selectable<OAuthClientTable>;

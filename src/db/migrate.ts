@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_core.js';
+import * as m0002 from './migrations/0002_surfaces.js';
 
 /** Migrations are listed here, in order, so the built service needs no file-system scan. */
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
+  '0002_surfaces': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

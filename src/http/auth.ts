@@ -1,14 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import { authenticate, type Principal } from '../core/auth/token.service.js';
-import { expandScopes } from '../core/auth/scopes.js';
+import { authenticate, type Principal } from '../core/auth/authenticate.js';
 import type { Ctx } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import type { Db } from '../db/connect.js';
+import type { Services } from '../services.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by `authenticateRequest` on every tenant-scoped route. */
-    principal: (Principal & { scopes: Set<string> }) | null;
+    principal: Principal | null;
   }
   interface FastifyContextConfig {
     /** The Patron scope(s) a route needs, all of them; checked by `authorize`. */
@@ -24,10 +23,9 @@ export function bearerSecret(request: FastifyRequest): string | null {
 }
 
 /** Resolves the secret a surface found in its request into the caller's tenant and scopes. */
-export async function authenticateRequest(db: Db, request: FastifyRequest, secret: string | null): Promise<void> {
+export async function authenticateRequest(services: Services, request: FastifyRequest, secret: string | null): Promise<void> {
   if (!secret) throw new AppError('unauthenticated', 'An access token is required.');
-  const principal = await authenticate(db, secret);
-  request.principal = { ...principal, scopes: expandScopes(principal.token.scopes) };
+  request.principal = await authenticate(services.db, services.signingKey, secret);
 }
 
 /** Checks the route's `config.scope` against the authenticated caller's scopes. */
@@ -46,5 +44,5 @@ export async function authorize(request: FastifyRequest): Promise<void> {
 export function ctxOf(request: FastifyRequest): Ctx {
   const principal = request.principal;
   if (!principal) throw new AppError('unauthenticated', 'An access token is required.');
-  return { tenant: principal.tenant, actor: { type: 'token', id: principal.token.id } };
+  return { tenant: principal.tenant, actor: { type: principal.credential.kind, id: principal.credential.id } };
 }

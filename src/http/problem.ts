@@ -51,14 +51,20 @@ export function logFailure(request: FastifyRequest, raw: unknown, error: AppErro
   else request.log.info({ code: error.code, status: error.status }, error.message);
 }
 
-/** The error handler of /v1 and the admin API: every error becomes an RFC 9457 problem. */
-export function problemErrorHandler(raw: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const error = classifyError(raw);
-  logFailure(request, raw, error);
+/** The response headers an error calls for, whatever the surface's body format: WWW-Authenticate, Allow, Retry-After. */
+export function setErrorHeaders(error: AppError, request: FastifyRequest, reply: FastifyReply) {
   const challenge = bearerChallenge(error, request);
   if (challenge) reply.header('www-authenticate', challenge);
   if (error.code === 'method_not_allowed' && Array.isArray(error.extra.allow)) {
     reply.header('allow', (error.extra.allow as string[]).join(', '));
   }
+  if (typeof error.extra.retryAfter === 'number') reply.header('retry-after', String(error.extra.retryAfter));
+}
+
+/** The error handler of /v1 and the admin API: every error becomes an RFC 9457 problem. */
+export function problemErrorHandler(raw: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const error = classifyError(raw);
+  logFailure(request, raw, error);
+  setErrorHeaders(error, request, reply);
   return reply.code(error.status).type('application/problem+json').send(problemBody(error, request.id));
 }

@@ -1,9 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/connect.js';
 import type { ApiTokenRow } from '../../db/database.js';
-import type { Tenant } from '../context.js';
-import { AppError, notFound } from '../errors.js';
-import { toTenant } from '../tenants/tenant.service.js';
+import { notFound } from '../errors.js';
 import { hashSecret, newSecret } from './secrets.js';
 
 export const TOKEN_PREFIX = 'ptn_';
@@ -21,7 +19,7 @@ export interface ApiToken {
   createdAt: Date;
 }
 
-function toApiToken(row: ApiTokenRow): ApiToken {
+export function toApiToken(row: ApiTokenRow): ApiToken {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -78,50 +76,3 @@ export async function revokeToken(db: Db, id: string): Promise<ApiToken> {
   return toApiToken(row);
 }
 
-export interface Principal {
-  tenant: Tenant;
-  token: ApiToken;
-}
-
-/** last_used_at is written at most this often per token, so reads don't each cost a write. */
-const LAST_USED_RESOLUTION_MS = 60_000;
-
-/**
- * Resolves a bearer secret to its token and tenant. Every failure is the same
- * `unauthenticated` error with a reason for the WWW-Authenticate header; a suspended
- * tenant is a 403, since the credentials themselves are good.
- */
-export async function authenticate(db: Db, secret: string): Promise<Principal> {
-  const row = await db
-    .selectFrom('api_tokens as t')
-    .innerJoin('tenants as tn', 'tn.id', 't.tenant_id')
-    .selectAll('t')
-    .select([
-      'tn.number as tenant_number',
-      'tn.name as tenant_name',
-      'tn.status as tenant_status',
-      'tn.settings as tenant_settings',
-      'tn.created_at as tenant_created_at',
-      'tn.updated_at as tenant_updated_at',
-    ])
-    .where('t.token_hash', '=', hashSecret(secret))
-    .executeTakeFirst();
-  if (!row) throw new AppError('unauthenticated', 'The access token is invalid.');
-  if (row.revoked_at) throw new AppError('unauthenticated', 'The access token has been revoked.');
-  const now = Date.now();
-  if (row.expires_at && row.expires_at.getTime() <= now) throw new AppError('unauthenticated', 'The access token has expired.');
-  const tenant = toTenant({
-    id: row.tenant_id,
-    number: row.tenant_number,
-    name: row.tenant_name,
-    status: row.tenant_status,
-    settings: row.tenant_settings,
-    created_at: row.tenant_created_at,
-    updated_at: row.tenant_updated_at,
-  });
-  if (tenant.status !== 'active') throw new AppError('tenant_suspended', 'The tenant is suspended.');
-  if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.updateTable('api_tokens').set({ last_used_at: new Date(now) }).where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute();
-  }
-  return { tenant, token: toApiToken(row) };
-}

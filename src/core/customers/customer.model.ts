@@ -11,7 +11,10 @@ const Text = (maxLength: number, extra: object = {}) => Type.String({ maxLength,
 
 export const CUSTOMER_TYPES = ['individual', 'business'] as const;
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'suspended', 'blocked'] as const;
+/** The business relationship: an ordinary customer, or a broker / third-party logistics partner (seed 004). */
+export const CUSTOMER_CATEGORIES = ['customer', 'broker_3pl'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
+export type CustomerCategory = (typeof CUSTOMER_CATEGORIES)[number];
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 
 export const LIMITS = {
@@ -34,6 +37,7 @@ export const LIMITS = {
 
 export const CustomerTypeSchema = Type.Union(CUSTOMER_TYPES.map((t) => Type.Literal(t)));
 export const CustomerStatusSchema = Type.Union(CUSTOMER_STATUSES.map((s) => Type.Literal(s)));
+export const CustomerCategorySchema = Type.Union(CUSTOMER_CATEGORIES.map((c) => Type.Literal(c)));
 
 export const BillingAddressSchema = Type.Object(
   {
@@ -67,7 +71,9 @@ export const CustomerWriteSchema = Type.Object(
     firstName: Type.Optional(Nullable(Text(LIMITS.personName))),
     lastName: Type.Optional(Nullable(Text(LIMITS.personName))),
     type: Type.Optional(CustomerTypeSchema),
+    category: Type.Optional(CustomerCategorySchema),
     status: Type.Optional(CustomerStatusSchema),
+    companyId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'The company (a business customer of the same tenant) this customer belongs to.' }))),
     externalId: Type.Optional(Nullable(Text(LIMITS.externalId, { minLength: 1 }))),
     companyNumber: Type.Optional(Nullable(Text(LIMITS.companyNumber, { minLength: 1 }))),
     email: Type.Optional(Nullable(Text(LIMITS.email))),
@@ -119,7 +125,9 @@ export const CustomerSchema = Type.Object(
     firstName: Nullable(Type.String()),
     lastName: Nullable(Type.String()),
     type: CustomerTypeSchema,
+    category: CustomerCategorySchema,
     status: CustomerStatusSchema,
+    companyId: Nullable(Type.String({ format: 'uuid' })),
     externalId: Nullable(Type.String()),
     companyNumber: Nullable(Type.String()),
     email: Nullable(Type.String({ description: 'Primary email, lower-cased.' })),

@@ -14,6 +14,8 @@ export type Sort = (typeof SORTS)[number];
 export interface ListCustomersQuery {
   limit: number;
   cursor?: string;
+  /** Offset paging, for the vendor surfaces whose clients page that way; not combined with a cursor. */
+  offset?: number;
   sort: Sort;
   status?: CustomerStatus;
   type?: CustomerType;
@@ -118,6 +120,7 @@ export class CustomerQueries {
       .orderBy(`customers.${column}`, direction)
       .orderBy('customers.id', direction)
       .limit(query.limit + 1)
+      .$if(query.offset !== undefined && query.offset > 0, (qb) => qb.offset(query.offset!))
       .execute()) as CustomerRecord[];
 
     const hasMore = rows.length > query.limit;
@@ -126,7 +129,7 @@ export class CustomerQueries {
     return {
       items: items.map(toCustomer),
       hasMore,
-      nextCursor: hasMore && last ? encodeCursor({ s: query.sort, v: last[column].toISOString(), id: last.id } satisfies CustomerCursor) : null,
+      nextCursor: hasMore && last && query.offset === undefined ? encodeCursor({ s: query.sort, v: last[column].toISOString(), id: last.id } satisfies CustomerCursor) : null,
     };
   }
 

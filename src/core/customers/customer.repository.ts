@@ -51,6 +51,29 @@ export async function findCustomerIdBy(
   return row?.id;
 }
 
+export async function findCustomerIdByNameAndPostalCode(db: Executor, tenantId: string, name: string, postalCode: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where(sql<string>`lower(name)`, '=', name.toLowerCase())
+    .where(sql<string>`billing_address->>'postalCode'`, '=', postalCode)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** A business customer of the tenant that others can belong to. */
+export async function findCompany(db: Executor, tenantId: string, id: string) {
+  return db
+    .selectFrom('customers')
+    .select(['id', 'number', 'external_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('type', '=', 'business')
+    .where('purged_at', 'is', null)
+    .executeTakeFirst();
+}
+
 export async function insertChannels(db: Executor, tenantId: string, customerId: string, channels: StoredChannel[]) {
   if (channels.length === 0) return;
   await db
@@ -109,4 +132,8 @@ export async function redactEvents(db: Executor, tenantId: string, customerId: s
 
 export async function deleteStoredResponses(db: Executor, tenantId: string, customerId: string) {
   await db.deleteFrom('idempotency_keys').where('tenant_id', '=', tenantId).where('resource_id', '=', customerId).execute();
+}
+
+export async function deleteAccounts(db: Executor, tenantId: string, customerId: string) {
+  await db.deleteFrom('customer_accounts').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).execute();
 }

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { TenantSettings } from '../../db/database.js';
 import type { FieldError } from '../errors.js';
 import { applyMergePatch, isPlainObject } from '../merge-patch.js';
-import { LIMITS, type BillingAddress, type CustomerStatus, type CustomerType, type CustomerWrite, type Location } from './customer.model.js';
+import { LIMITS, type BillingAddress, type CustomerCategory, type CustomerStatus, type CustomerType, type CustomerWrite, type Location } from './customer.model.js';
 
 /**
  * The business rules of a customer's fields: defaults, name derivation, normalisation of
@@ -16,7 +16,9 @@ export interface CustomerState {
   firstName: string | null;
   lastName: string | null;
   type: CustomerType;
+  category: CustomerCategory;
   status: CustomerStatus;
+  companyId: string | null;
   externalId: string | null;
   companyNumber: string | null;
   email: string | null;
@@ -41,7 +43,9 @@ export const EMPTY_STATE: CustomerState = {
   firstName: null,
   lastName: null,
   type: 'individual',
+  category: 'customer',
   status: 'active',
+  companyId: null,
   externalId: null,
   companyNumber: null,
   email: null,
@@ -122,6 +126,27 @@ export function normalizePhone(raw: string, defaultCountry?: string): string | n
   return parsed && parsed.isPossible() ? parsed.number : null;
 }
 
+/**
+ * WhatsApp numbers are always international; WhatsApp itself writes them as bare digits
+ * (`2348000000000`), so a bare 8–15 digit number is read as if it had a leading +.
+ */
+export function normalizeWhatsapp(raw: string, defaultCountry?: string): string | null {
+  const bare = raw.trim();
+  return normalizePhone(/^\d{8,15}$/.test(bare) ? `+${bare}` : bare, defaultCountry);
+}
+
+/**
+ * Values people type when they have no company number. Company numbers are unique in a
+ * tenant, so one such value would block every other customer without a number.
+ */
+export const PLACEHOLDER_COMPANY_NUMBERS = new Set([
+  '-', '--', '---', '.', '0', '00', '000', '0000', 'n/a', 'na', 'n.a.', 'n.a', 'none', 'null', 'nil', 'unknown', 'tbd', 'tba', 'todo', 'pending', 'x', 'xx', 'xxx', '?', '??', 'test', 'no', 'not applicable', 'not available',
+]);
+
+export function isPlaceholderCompanyNumber(value: string): boolean {
+  return PLACEHOLDER_COMPANY_NUMBERS.has(value.trim().toLowerCase());
+}
+
 export function normalizeHandle(raw: string): string {
   return raw.trim().replace(/^@/, '').toLowerCase();
 }
@@ -153,6 +178,11 @@ export function normalizeState(state: CustomerState, settings: TenantSettings): 
     const n = normalizePhone(value, settings.defaultPhoneCountry);
     if (n === null)
       fail(field, settings.defaultPhoneCountry ? 'is not a possible phone number' : 'is not a possible phone number; use the international format, e.g. +14155550100', 'invalid_phone');
+    return n;
+  };
+  const whatsapp = (value: string): string | null => {
+    const n = normalizeWhatsapp(value, settings.defaultPhoneCountry);
+    if (n === null) fail('whatsapp', 'is not a possible phone number', 'invalid_phone');
     return n;
   };
   const dedupe = (values: (string | null)[], primary: string | null) =>
@@ -194,6 +224,10 @@ export function normalizeState(state: CustomerState, settings: TenantSettings): 
   }
   if (total > LIMITS.customFieldsTotalBytes) fail('customFields', `must be at most ${LIMITS.customFieldsTotalBytes} bytes of JSON in all`, 'too_long');
 
+  if (state.companyNumber !== null && isPlaceholderCompanyNumber(state.companyNumber)) {
+    fail('companyNumber', 'is a placeholder, not a company number; send null when there is none', 'placeholder');
+  }
+
   const normalized: CustomerState = {
     ...state,
     name: text('name', state.name),
@@ -205,7 +239,7 @@ export function normalizeState(state: CustomerState, settings: TenantSettings): 
     phone: primaryPhone,
     additionalEmails: dedupe((state.additionalEmails ?? []).map((v, i) => email(`additionalEmails.${i}`, v)), primaryEmail),
     additionalPhones: dedupe((state.additionalPhones ?? []).map((v, i) => phone(`additionalPhones.${i}`, v)), primaryPhone),
-    whatsapp: state.whatsapp === null ? null : phone('whatsapp', state.whatsapp),
+    whatsapp: state.whatsapp === null ? null : whatsapp(state.whatsapp),
     handles,
     fax: state.fax === null ? null : phone('fax', state.fax),
     billingAddress,

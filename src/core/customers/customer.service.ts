@@ -3,10 +3,10 @@ import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/connect.js';
 import { isUniqueViolation, violatedConstraint } from '../../db/errors.js';
 import type { Ctx } from '../context.js';
-import { AppError, duplicate, notFound, validationFailed } from '../errors.js';
+import { AppError, assertWritable, duplicate, notFound, validationFailed } from '../errors.js';
 import { channelsFromState, columnsFromState, stateFromRecord, toCustomer, type CustomerRecord } from './customer.mapper.js';
 import type { Customer, CustomerWrite } from './customer.model.js';
-import { deleteStoredResponses, findCustomer, findCustomerIdBy, insertChannels, insertEvent, lockCustomer, redactEvents, replaceChannels, type Executor } from './customer.repository.js';
+import { deleteAccounts, deleteStoredResponses, findCompany, findCustomer, findCustomerIdBy, findCustomerIdByNameAndPostalCode, insertChannels, insertEvent, lockCustomer, redactEvents, replaceChannels, type Executor } from './customer.repository.js';
 import { diffStates, normalizeState, stateForCreate, stateForPatch, type CustomerState } from './customer.rules.js';
 import type { NumberAllocator } from './numbers.js';
 
@@ -17,6 +17,13 @@ export interface WriteOptions {
   ifMatch?: IfMatch;
   /** Refuse the write without If-Match (428). Defaults to the tenant's `requireIfMatch` setting. */
   requireIfMatch?: boolean;
+  /** Also refuse a second customer with the same name and billing postal code (seed 004's rule). */
+  uniqueNameAndPostalCode?: boolean;
+}
+
+export interface CreateOptions extends Pick<WriteOptions, 'uniqueNameAndPostalCode'> {
+  /** Create the customer already deleted (seed 001 lets a client create one with status "deleted"). */
+  deleted?: boolean;
 }
 
 const UNIQUE_FIELDS: Record<string, { field: 'externalId' | 'companyNumber'; column: 'external_id' | 'company_number' }> = {
@@ -30,9 +37,10 @@ export class CustomerService {
     private readonly numbers: NumberAllocator,
   ) {}
 
-  async create(ctx: Ctx, input: CustomerWrite): Promise<Customer> {
+  async create(ctx: Ctx, input: CustomerWrite, options: CreateOptions = {}): Promise<Customer> {
+    assertWritable(ctx.tenant.settings);
     const state = this.normalize(ctx, stateForCreate(input));
-    await this.assertUnique(this.db, ctx, state, null);
+    await this.assertConsistent(this.db, ctx, state, null, options);
     // Taken outside the transaction: see numbers.ts.
     const number = await this.numbers.next(ctx.tenant.id);
     const id = uuidv7();
@@ -41,11 +49,23 @@ export class CustomerService {
       await guardUnique(state, () =>
         trx
           .insertInto('customers')
-          .values({ tenant_id: ctx.tenant.id, id, number, ...columnsFromState(state), version: 1, created_at: now, updated_at: now })
+          .values({
+            tenant_id: ctx.tenant.id,
+            id,
+            number,
+            ...columnsFromState(state),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            deleted_at: options.deleted ? now : null,
+          })
           .execute(),
       );
       await insertChannels(trx, ctx.tenant.id, id, channelsFromState(state));
       await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.created', actor: ctx.actor, changes: diffStates(null, state), at: now });
+      if (options.deleted) {
+        await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.deleted', actor: ctx.actor, changes: { deletedAt: { from: null, to: now.toISOString() } }, at: now });
+      }
       return toCustomer((await findCustomer(trx, ctx.tenant.id, id))!);
     });
   }
@@ -66,7 +86,7 @@ export class CustomerService {
   async update(ctx: Ctx, id: string, patch: CustomerWrite, options: WriteOptions = {}): Promise<Customer> {
     return this.mutate(ctx, id, options, async (trx, record) => {
       assertLive(record);
-      return this.applyPatch(trx, ctx, record, patch);
+      return this.applyPatch(trx, ctx, record, patch, options);
     });
   }
 
@@ -105,6 +125,7 @@ export class CustomerService {
         .where('id', '=', id)
         .execute();
       await replaceChannels(trx, ctx.tenant.id, id, []);
+      await deleteAccounts(trx, ctx.tenant.id, id);
       await redactEvents(trx, ctx.tenant.id, id);
       // A stored Idempotency-Key response is a copy of the customer as it was.
       await deleteStoredResponses(trx, ctx.tenant.id, id);
@@ -129,13 +150,13 @@ export class CustomerService {
       if (id) {
         const customer = await this.mutate(ctx, id, { requireIfMatch: false, ...options }, async (trx, record) => {
           assertLive(record);
-          return this.applyPatch(trx, ctx, record, { ...input, externalId });
+          return this.applyPatch(trx, ctx, record, { ...input, externalId }, options);
         });
         return { customer, created: false };
       }
       if (options.ifMatch !== undefined) throw new AppError('precondition_failed', 'If-Match was given but no customer has this externalId.');
       try {
-        return { customer: await this.create(ctx, { ...input, externalId }), created: true };
+        return { customer: await this.create(ctx, { ...input, externalId }, options), created: true };
       } catch (err) {
         const lostRace = err instanceof AppError && err.code === 'duplicate' && err.extra.field === 'externalId';
         if (!lostRace || attempt > 0) throw err;
@@ -158,6 +179,7 @@ export class CustomerService {
     options: WriteOptions,
     change: (trx: Executor, record: CustomerRecord) => Promise<Customer>,
   ): Promise<Customer> {
+    assertWritable(ctx.tenant.settings);
     return this.transact(ctx, async (trx) => {
       // Lock first, read second: under READ COMMITTED a statement that waited for the lock
       // sees the latest customers row but its channel subquery would still read the old
@@ -169,12 +191,12 @@ export class CustomerService {
     });
   }
 
-  private async applyPatch(trx: Executor, ctx: Ctx, record: CustomerRecord, patch: CustomerWrite): Promise<Customer> {
+  private async applyPatch(trx: Executor, ctx: Ctx, record: CustomerRecord, patch: CustomerWrite, options: WriteOptions): Promise<Customer> {
     const before = stateFromRecord(record);
     const after = this.normalize(ctx, stateForPatch(before, patch));
     const changes = diffStates(before, after);
     if (Object.keys(changes).length === 0) return toCustomer(record);
-    await this.assertUnique(trx, ctx, after, record.id);
+    await this.assertConsistent(trx, ctx, after, record.id, options);
     const now = new Date();
     await guardUnique(after, () =>
       trx
@@ -209,13 +231,28 @@ export class CustomerService {
     return toCustomer((await findCustomer(trx, ctx.tenant.id, record.id))!);
   }
 
-  /** A friendly 409 naming the field and the holder, before the database would refuse. */
-  private async assertUnique(db: Executor, ctx: Ctx, state: CustomerState, selfId: string | null) {
+  /**
+   * The rules that need the database: unique identifiers (a friendly 409 naming the field and
+   * the holder, before the constraint would refuse), and a company link to a business
+   * customer of the same tenant.
+   */
+  private async assertConsistent(db: Executor, ctx: Ctx, state: CustomerState, selfId: string | null, options: WriteOptions) {
     for (const { field, column } of Object.values(UNIQUE_FIELDS)) {
       const value = state[field];
       if (value === null) continue;
       const holder = await findCustomerIdBy(db, ctx.tenant.id, column, value);
       if (holder && holder !== selfId) throw duplicate(field, holder);
+    }
+    const postalCode = state.billingAddress?.postalCode;
+    if (options.uniqueNameAndPostalCode && state.name && postalCode) {
+      const holder = await findCustomerIdByNameAndPostalCode(db, ctx.tenant.id, state.name, postalCode);
+      if (holder && holder !== selfId) throw duplicate('name', holder, 'name and billing postal code');
+    }
+    if (state.companyId !== null) {
+      const company = await findCompany(db, ctx.tenant.id, state.companyId);
+      if (!company || company.id === selfId) {
+        throw validationFailed([{ field: 'companyId', message: 'must be the id of another business customer of this tenant', code: 'invalid_company' }]);
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SCOPES } from '../../core/auth/scopes.js';
+import { GRANTABLE_SCOPES } from '../../core/auth/scopes.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Boolean>>(s: T) => Type.Union([s, Type.Null()]);
 
@@ -7,6 +7,7 @@ export const TenantSettingsSchema = Type.Object(
   {
     requireIfMatch: Type.Optional(Type.Boolean({ description: 'Refuse PATCH/DELETE/restore without If-Match (428).' })),
     defaultPhoneCountry: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', description: 'Country (ISO 3166-1 alpha-2) for phone numbers written without +.' })),
+    writesDisabled: Type.Optional(Type.Boolean({ description: 'Maintenance: customer writes answer 503 with Retry-After while reads go on.' })),
   },
   { additionalProperties: false },
 );
@@ -38,6 +39,7 @@ export const PatchTenantBody = Type.Object(
         {
           requireIfMatch: Type.Optional(Nullable(Type.Boolean())),
           defaultPhoneCountry: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$' }))),
+          writesDisabled: Type.Optional(Nullable(Type.Boolean())),
         },
         { additionalProperties: false, description: 'Merged into the current settings; null removes a setting.' },
       ),
@@ -46,7 +48,9 @@ export const PatchTenantBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
+export const ScopeSchema = Type.Union(GRANTABLE_SCOPES.map((s) => Type.Literal(s)), {
+  description: 'A Patron scope, or a seed API\'s name for one (`customer:read`, `CUSTOMER_CUD`, …).',
+});
 
 export const CreateTokenBody = Type.Object(
   {
@@ -78,3 +82,28 @@ export const CreatedTokenSchema = Type.Composite([TokenSchema, Type.Object({ tok
 
 export type TenantDto = Static<typeof TenantSchema>;
 export type TokenDto = Static<typeof TokenSchema>;
+
+export const CreateOAuthClientBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+
+export const OAuthClientSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    tenantId: Type.String({ format: 'uuid' }),
+    clientId: Type.String({ description: 'The public client id (`pcl_…`), sent to /oauth/token.' }),
+    name: Type.String(),
+    scopes: Type.Array(Type.String()),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'OAuthClient', additionalProperties: false },
+);
+
+export const CreatedOAuthClientSchema = Type.Composite(
+  [OAuthClientSchema, Type.Object({ clientSecret: Type.String({ description: 'The client secret. Shown only in this response.' }) })],
+  { additionalProperties: false },
+);
+
+export type OAuthClientDto = Static<typeof OAuthClientSchema>;

@@ -9,7 +9,21 @@ import { createTenant, getTenant, listTenants, updateTenant } from '../../../cor
 import type { Services } from '../../../services.js';
 import { bearerSecret } from '../../auth.js';
 import { Limit } from '../../schemas/common.js';
-import { CreatedTokenSchema, CreateTenantBody, CreateTokenBody, PatchTenantBody, TenantSchema, TokenSchema, type TenantDto, type TokenDto } from '../../schemas/admin.js';
+import {
+  CreatedOAuthClientSchema,
+  CreatedTokenSchema,
+  CreateOAuthClientBody,
+  CreateTenantBody,
+  CreateTokenBody,
+  OAuthClientSchema,
+  PatchTenantBody,
+  TenantSchema,
+  TokenSchema,
+  type OAuthClientDto,
+  type TenantDto,
+  type TokenDto,
+} from '../../schemas/admin.js';
+import { createClient, listClients, revokeClient, type OAuthClient } from '../../../core/auth/oauth.service.js';
 
 const Problem = Type.Ref('Problem');
 const errors = { '4xx': Problem, '5xx': Problem };
@@ -17,6 +31,10 @@ const TenantParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { addi
 
 export function tenantDto(t: Tenant): TenantDto {
   return { id: t.id, number: t.number, name: t.name, status: t.status, settings: t.settings, createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() };
+}
+
+export function oauthClientDto(c: OAuthClient): OAuthClientDto {
+  return { id: c.id, tenantId: c.tenantId, clientId: c.clientId, name: c.name, scopes: c.scopes, revokedAt: c.revokedAt?.toISOString() ?? null, createdAt: c.createdAt.toISOString() };
 }
 
 export function tokenDto(t: ApiToken): TokenDto {
@@ -109,5 +127,34 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/tokens/:id',
     { schema: { tags, summary: 'Revoke a token', params: TenantParams, response: { 200: Type.Ref(TokenSchema), ...errors } } },
     async (request) => tokenDto(await revokeToken(db, request.params.id)),
+  );
+
+  app.post(
+    '/tenants/:id/oauth-clients',
+    {
+      schema: {
+        tags,
+        summary: 'Create an OAuth client for the client-credentials grant (the secret is shown once)',
+        params: TenantParams,
+        body: CreateOAuthClientBody,
+        response: { 201: CreatedOAuthClientSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { client, secret } = await createClient(db, request.params.id, request.body);
+      return reply.code(201).send({ ...oauthClientDto(client), clientSecret: secret });
+    },
+  );
+
+  app.get(
+    '/tenants/:id/oauth-clients',
+    { schema: { tags, summary: 'List a tenant’s OAuth clients (never their secrets)', params: TenantParams, response: { 200: Type.Object({ data: Type.Array(Type.Ref(OAuthClientSchema)) }), ...errors } } },
+    async (request) => ({ data: (await listClients(db, request.params.id)).map(oauthClientDto) }),
+  );
+
+  app.delete(
+    '/oauth-clients/:id',
+    { schema: { tags, summary: 'Revoke an OAuth client (its access tokens stop working at once)', params: TenantParams, response: { 200: Type.Ref(OAuthClientSchema), ...errors } } },
+    async (request) => oauthClientDto(await revokeClient(db, request.params.id)),
   );
 };
