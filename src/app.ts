@@ -18,6 +18,7 @@ import { v1CustomerRoutes } from './http/routes/v1/customers.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { OAuthClientSchema, TenantSchema, TokenSchema } from './http/schemas/admin.js';
 import type { Services } from './services.js';
+import { registerSurfaces } from './surfaces/index.js';
 
 export interface AppOptions {
   services: Services;
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(adminRoutes, { services, prefix: '/admin/v1' });
   await app.register(oauthRoutes, { services });
+  await registerSurfaces(app, services, routes);
 
   return app;
 }
