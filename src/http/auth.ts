@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The Patron scope(s) a route needs, all of them; checked by `authorize`. */
     scope?: string | string[];
+    /** The route answers without authentication (seed 001's DELETE is a 405 whoever asks). */
+    public?: boolean;
   }
 }
 

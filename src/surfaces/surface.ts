@@ -38,7 +38,10 @@ export function wireSurface(app: FastifyInstance, services: Services, routes: Ro
     reply.code(wiring.statusOf?.(error) ?? error.status);
     return wiring.renderError(error, request, reply);
   };
-  app.addHook('onRequest', async (request) => authenticateRequest(services, request, wiring.credential(request)));
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public) return;
+    await authenticateRequest(services, request, wiring.credential(request));
+  });
   app.addHook('preHandler', authorize);
   app.setErrorHandler((err, request, reply) => send(err, request, reply));
   app.setNotFoundHandler((request, reply) => send(routeNotFound(routes, request), request, reply));

@@ -866,7 +866,8 @@ describe('Validation of write bodies', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['a bad email', { email: 'not-an-email' }, 'email'],
     ['an email without a dot in the domain', { email: 'jane@localhost' }, 'email'],
-    ['a phone without + when the tenant has no default country', { phone: '020 7946 0018' }, 'phone'],
+    ['a phone that is not a phone number', { phone: 'call me maybe' }, 'phone'],
+    ['a phone with too few digits', { phone: '12' }, 'phone'],
     ['latitude 91', { location: { latitude: 91 } }, 'location.latitude'],
     ['longitude -181', { location: { longitude: -181 } }, 'location.longitude'],
     ['an externalId of 101 characters', { externalId: 'x'.repeat(101) }, 'externalId'],
@@ -1001,5 +1002,21 @@ describe('Additional channels', () => {
     );
     const old = await client.get(`/v1/customers?email=b.${tag}@example.com`);
     assert.deepEqual(old.body.data, []);
+  });
+});
+
+describe('Phones that cannot be read as complete numbers', () => {
+  test('POST /v1/customers › keeps a local number as written (seed 004 sends "555-1234") and finds it by its digits', async () => {
+    const res = await client.post('/v1/customers', { name: 'Local Number', phone: ' 555-1234 ', additionalPhones: ['020 7946 0018'] });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.phone, '555-1234');
+    assert.deepEqual(res.body.additionalPhones, ['020 7946 0018']);
+    const channels = await server.db.selectFrom('customer_channels').select(['value', 'normalized']).where('customer_id', '=', res.body.id).orderBy('position').execute();
+    assert.deepEqual(channels, [
+      { value: '555-1234', normalized: '5551234' },
+      { value: '020 7946 0018', normalized: '02079460018' },
+    ]);
+    const found = await client.get('/v1/customers?phone=555%201234');
+    assert.deepEqual(found.body.data.map((c: { id: string }) => c.id), [res.body.id]);
   });
 });

@@ -1,6 +1,6 @@
 import type { ChannelType, CustomerEventRow, CustomerRow } from '../../db/database.js';
 import type { Customer, CustomerEvent } from './customer.model.js';
-import type { CustomerState } from './customer.rules.js';
+import { phoneLookupKey, type CustomerState } from './customer.rules.js';
 
 /**
  * The one place where stored rows and the customer model meet: rows become states and API
@@ -12,6 +12,8 @@ export interface StoredChannel {
   type: ChannelType;
   label: string;
   value: string;
+  /** What look-ups match: see channelLookupKey. */
+  normalized: string;
   isPrimary: boolean;
   position: number;
 }
@@ -103,7 +105,7 @@ export function columnsFromState(state: CustomerState) {
 export function channelsFromState(state: CustomerState): StoredChannel[] {
   const out: StoredChannel[] = [];
   const push = (type: ChannelType, value: string, isPrimary: boolean, label = '') =>
-    out.push({ type, label, value, isPrimary, position: out.length });
+    out.push({ type, label, value, normalized: type === 'phone' || type === 'whatsapp' ? phoneLookupKey(value) : value, isPrimary, position: out.length });
   if (state.email) push('email', state.email, true);
   for (const e of state.additionalEmails) push('email', e, false);
   if (state.phone) push('phone', state.phone, true);

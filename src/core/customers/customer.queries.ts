@@ -1,10 +1,11 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { Ctx } from '../context.js';
 import { notFound, validationFailed } from '../errors.js';
 import { toCustomer, toCustomerEvent, type CustomerRecord } from './customer.mapper.js';
-import type { Customer, CustomerEvent, CustomerStatus, CustomerType } from './customer.model.js';
+import type { Customer, CustomerCategory, CustomerEvent, CustomerStatus, CustomerType } from './customer.model.js';
 import { selectCustomers } from './customer.repository.js';
-import { normalizeEmail, normalizeHandle, normalizePhone } from './customer.rules.js';
+import { normalizeEmail, normalizeHandle, normalizePhone, phoneLookupKey } from './customer.rules.js';
 
 /** Read-side queries: lists with filters and keyset pagination, and the timeline. */
 
@@ -19,6 +20,9 @@ export interface ListCustomersQuery {
   sort: Sort;
   status?: CustomerStatus;
   type?: CustomerType;
+  category?: CustomerCategory;
+  /** Case-insensitive substring of the name. */
+  name?: string;
   email?: string;
   phone?: string;
   channel?: string;
@@ -57,6 +61,10 @@ function decodeCursor<T>(raw: string, valid: (c: T) => boolean): T {
   throw validationFailed([{ field: 'cursor', message: 'is not a cursor this list returned (or was issued for another sort order)', code: 'invalid_cursor' }]);
 }
 
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CustomerQueries {
@@ -71,6 +79,8 @@ export class CustomerQueries {
     if (query.deleted === 'only') q = q.where('customers.deleted_at', 'is not', null);
     if (query.status) q = q.where('customers.status', '=', query.status);
     if (query.type) q = q.where('customers.type', '=', query.type);
+    if (query.category) q = q.where('customers.category', '=', query.category);
+    if (query.name !== undefined) q = q.where(sql<string>`lower(customers.name)`, 'like', `%${escapeLike(query.name.trim().toLowerCase())}%`);
     if (query.externalId !== undefined) q = q.where('customers.external_id', '=', query.externalId.trim());
     if (query.companyNumber !== undefined) q = q.where('customers.company_number', '=', query.companyNumber.trim());
     if (query.createdAfter) q = q.where('customers.created_at', '>', query.createdAfter);
@@ -82,12 +92,13 @@ export class CustomerQueries {
     if (query.email !== undefined) channelMatches.push({ types: ['email'], values: [query.email.trim().toLowerCase()] });
     if (query.phone !== undefined) {
       const phone = normalizePhone(query.phone, ctx.tenant.settings.defaultPhoneCountry);
-      if (phone === null) throw validationFailed([{ field: 'phone', message: 'is not a possible phone number', code: 'invalid_phone' }]);
-      channelMatches.push({ types: ['phone', 'whatsapp'], values: [phone] });
+      if (phone === null) throw validationFailed([{ field: 'phone', message: 'is not a phone number', code: 'invalid_phone' }]);
+      channelMatches.push({ types: ['phone', 'whatsapp'], values: [phoneLookupKey(phone)] });
     }
     if (query.channel !== undefined) {
       const raw = query.channel;
-      const candidates = [normalizeEmail(raw), normalizePhone(raw, ctx.tenant.settings.defaultPhoneCountry), normalizeHandle(raw)];
+      const phone = normalizePhone(raw, ctx.tenant.settings.defaultPhoneCountry);
+      const candidates = [normalizeEmail(raw), phone && phoneLookupKey(phone), normalizeHandle(raw)];
       channelMatches.push({ types: [], values: [...new Set(candidates.filter((c): c is string => !!c))] });
     }
     for (const match of channelMatches) {

@@ -16,7 +16,7 @@ function channelsOf(eb: ExpressionBuilder<Database, 'customers'>) {
   return jsonArrayFrom(
     eb
       .selectFrom('customer_channels as ch')
-      .select(['ch.type', 'ch.label', 'ch.value', 'ch.is_primary as isPrimary', 'ch.position'])
+      .select(['ch.type', 'ch.label', 'ch.value', 'ch.normalized', 'ch.is_primary as isPrimary', 'ch.position'])
       .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
       .whereRef('ch.customer_id', '=', 'customers.id')
       .orderBy('ch.position'),
@@ -86,7 +86,7 @@ export async function insertChannels(db: Executor, tenantId: string, customerId:
         type: c.type,
         label: c.label,
         value: c.value,
-        normalized: c.value,
+        normalized: c.normalized,
         is_primary: c.isPrimary,
         position: c.position,
       })),

@@ -116,14 +116,27 @@ export function normalizeEmail(raw: string): string | null {
   return value.length <= LIMITS.email && EMAIL.test(value) ? value : null;
 }
 
+const PHONE_CHARACTERS = /^\+?[0-9][0-9 ().\-/]*(\s*(?:x|ext\.?)\s*[0-9]+)?$/i;
+
 /**
- * Phones become E.164. "Possible" (right length for the country) rather than "valid"
- * (assigned number range): customer data is full of numbers such as +1 800 123-4567 that
- * are dialled every day but fail the stricter check.
+ * A phone as Patron keeps it: E.164 whenever the number can be read as complete (written
+ * internationally, or nationally with the tenant's default country) — "possible" (right
+ * length) rather than "valid" (assigned range), since customer data is full of numbers such
+ * as +1 800 123-4567 that are dialled every day but fail the stricter check. Anything else
+ * that is still plainly a phone number (3–20 digits, phone punctuation only: a local
+ * "555-1234", which seed 004's own example sends) is kept as written rather than refused.
  */
 export function normalizePhone(raw: string, defaultCountry?: string): string | null {
-  const parsed = parsePhoneNumberFromString(raw.trim(), { defaultCountry: defaultCountry as CountryCode | undefined });
-  return parsed && parsed.isPossible() ? parsed.number : null;
+  const value = raw.trim();
+  const parsed = parsePhoneNumberFromString(value, { defaultCountry: defaultCountry as CountryCode | undefined });
+  if (parsed && parsed.isPossible()) return parsed.number;
+  const digits = value.replace(/\D/g, '').length;
+  return PHONE_CHARACTERS.test(value) && digits >= 3 && digits <= 20 ? value : null;
+}
+
+/** What a phone is found by: its E.164 form, or for a number kept as written, its digits. */
+export function phoneLookupKey(stored: string): string {
+  return stored.startsWith('+') && /^\+\d+$/.test(stored) ? stored : stored.replace(/\D/g, '');
 }
 
 /**
@@ -177,12 +190,12 @@ export function normalizeState(state: CustomerState, settings: TenantSettings): 
   const phone = (field: string, value: string): string | null => {
     const n = normalizePhone(value, settings.defaultPhoneCountry);
     if (n === null)
-      fail(field, settings.defaultPhoneCountry ? 'is not a possible phone number' : 'is not a possible phone number; use the international format, e.g. +14155550100', 'invalid_phone');
+      fail(field, 'is not a phone number', 'invalid_phone');
     return n;
   };
   const whatsapp = (value: string): string | null => {
     const n = normalizeWhatsapp(value, settings.defaultPhoneCountry);
-    if (n === null) fail('whatsapp', 'is not a possible phone number', 'invalid_phone');
+    if (n === null) fail('whatsapp', 'is not a phone number', 'invalid_phone');
     return n;
   };
   const dedupe = (values: (string | null)[], primary: string | null) =>

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { CUSTOMER_STATUSES, CUSTOMER_TYPES, CustomerEventSchema, CustomerSchema, CustomerWriteSchema, LIMITS, type Customer } from '../../../core/customers/customer.model.js';
+import { CUSTOMER_CATEGORIES, CUSTOMER_STATUSES, CUSTOMER_TYPES, CustomerEventSchema, CustomerSchema, CustomerWriteSchema, LIMITS, type Customer } from '../../../core/customers/customer.model.js';
 import { SORTS } from '../../../core/customers/customer.queries.js';
 import { ctxOf } from '../../auth.js';
 import { etagOf, matchesIfNoneMatch, parseIfMatch } from '../../conditional.js';
@@ -21,6 +21,8 @@ const ListQuery = Type.Object(
     sort: Type.Union(SORTS.map((s) => Type.Literal(s)), { default: '-createdAt', description: 'Order; `-` is descending. Sync clients poll with `sort=updatedAt&updatedAfter=…`.' }),
     status: Type.Optional(Type.Union(CUSTOMER_STATUSES.map((s) => Type.Literal(s)))),
     type: Type.Optional(Type.Union(CUSTOMER_TYPES.map((s) => Type.Literal(s)))),
+    category: Type.Optional(Type.Union(CUSTOMER_CATEGORIES.map((s) => Type.Literal(s)))),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name, description: 'Part of the name, case-insensitive.' })),
     email: Type.Optional(Type.String({ maxLength: LIMITS.email, description: 'Any of the customer’s emails (case-insensitive).' })),
     phone: Type.Optional(Type.String({ maxLength: LIMITS.phone, description: 'Any of the customer’s phone or WhatsApp numbers (any format).' })),
     channel: Type.Optional(Type.String({ maxLength: LIMITS.handle, description: 'Any channel value: email, phone, WhatsApp or handle.' })),
