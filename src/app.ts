@@ -65,6 +65,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // While shutting down, tell keep-alive clients to go: otherwise a connection that was busy
+  // when close() began stays open until the client hangs up, and the process can't exit.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   app.setErrorHandler(problemErrorHandler);
   const routes = trackRoutes(app);
   app.setNotFoundHandler((request, reply) => problemErrorHandler(routeNotFound(routes, request) as never, request, reply));

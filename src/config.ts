@@ -35,12 +35,18 @@ export interface Config {
 export class ConfigError extends Error {}
 
 const KEYS = Object.keys(ConfigSchema.properties) as (keyof Env)[];
+const INTEGER_KEYS = KEYS.filter((key) => ConfigSchema.properties[key].type === 'integer');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
   for (const key of KEYS) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
+  }
+  // Value.Convert would read "12.5" as 12 and "true" as 1: integers must be written as integers.
+  const notIntegers = INTEGER_KEYS.filter((key) => raw[key] !== undefined && !/^\d+$/.test(String(raw[key])));
+  if (notIntegers.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${notIntegers.map((k) => `  ${k}=${JSON.stringify(raw[k])}: must be a whole number`).join('\n')}`);
   }
   const withDefaults = Value.Default(ConfigSchema, raw);
   const converted = Value.Convert(ConfigSchema, withDefaults);

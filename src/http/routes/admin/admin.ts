@@ -77,7 +77,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       schema: {
         tags,
         summary: 'List tenants',
-        querystring: Type.Object({ limit: Limit(100), afterNumber: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ limit: Limit(100), afterNumber: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref(TenantSchema)), hasMore: Type.Boolean() }), ...errors },
       },
     },
