@@ -35,8 +35,10 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  */
 function validators() {
   const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
-  const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
-  const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
+  // ajv-formats' uuid also takes a `urn:uuid:` prefix, which PostgreSQL's uuid type refuses.
+  const strictUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false })).addFormat('uuid', strictUuid);
+  const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' })).addFormat('uuid', strictUuid);
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 

@@ -44,6 +44,7 @@ export function classifyError(err: unknown): AppError {
 function fromValidation(errors: AjvError[], context: string): AppError {
   const fieldErrors = new Map<string, FieldError>();
   const typesAt = new Map<string, Set<string>>();
+  const allowedAt = new Map<string, unknown[]>();
   const prefix = context === 'body' ? '' : `${context === 'querystring' ? 'query' : context}.`;
 
   for (const error of errors) {
@@ -62,6 +63,12 @@ function fromValidation(errors: AjvError[], context: string): AppError {
       types.add(String(error.params.type));
       typesAt.set(field, types);
     }
+    // A union of literals reports one `const` error per literal: gather them into one list.
+    if (error.keyword === 'const') {
+      allowedAt.set(field, [...(allowedAt.get(field) ?? []), error.params.allowedValue]);
+      if (!fieldErrors.has(field)) fieldErrors.set(field, { field, message: '', code: 'enum' });
+      continue;
+    }
     // The `null` branch of a nullable union is never the real complaint on its own.
     const nullBranch = error.keyword === 'type' && error.params.type === 'null';
     if (error.keyword === 'anyOf' || nullBranch || fieldErrors.has(field)) continue;
@@ -71,6 +78,11 @@ function fromValidation(errors: AjvError[], context: string): AppError {
   for (const [field, types] of typesAt) {
     const existing = fieldErrors.get(field);
     if (existing?.code === 'type') existing.message = `must be ${[...types].join(' or ')}`;
+  }
+
+  for (const [field, allowed] of allowedAt) {
+    const existing = fieldErrors.get(field);
+    if (existing?.code === 'enum') existing.message = `must be one of: ${allowed.map((v) => String(v)).join(', ')}`;
   }
 
   const list = [...fieldErrors.values()];

@@ -106,6 +106,19 @@ function deriveNames(state: CustomerState, given: CustomerWrite): CustomerState 
   return state;
 }
 
+/**
+ * Length limits are enforced here, not only in /v1's schema, so that no surface can store
+ * more than the model allows.
+ */
+const TEXT_LIMITS = {
+  name: LIMITS.name,
+  firstName: LIMITS.personName,
+  lastName: LIMITS.personName,
+  externalId: LIMITS.externalId,
+  companyNumber: LIMITS.companyNumber,
+  source: LIMITS.source,
+} as const;
+
 // WHATWG's e-mail grammar, with at least one dot in the domain: an address without a TLD
 // is almost always a typo in customer data.
 const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
@@ -172,13 +185,14 @@ export function normalizeState(state: CustomerState, settings: TenantSettings): 
   const errors: FieldError[] = [];
   const fail = (field: string, message: string, code = 'invalid') => errors.push({ field, message, code });
 
-  const text = (field: keyof CustomerState, value: string | null): string | null => {
+  const text = (field: keyof typeof TEXT_LIMITS, value: string | null): string | null => {
     if (value === null) return null;
     const trimmed = value.trim();
     if (trimmed === '') {
       fail(field, 'must not be blank; send null to clear it', 'blank');
       return null;
     }
+    if (trimmed.length > TEXT_LIMITS[field]) fail(field, `must be at most ${TEXT_LIMITS[field]} characters`, 'too_long');
     return trimmed;
   };
 
@@ -223,6 +237,19 @@ export function normalizeState(state: CustomerState, settings: TenantSettings): 
   const location = compactObject(state.location);
 
   if (state.value !== null && !Number.isFinite(state.value)) fail('value', 'must be a finite number');
+  if (state.notes !== null && state.notes.length > LIMITS.notes) fail('notes', `must be at most ${LIMITS.notes} characters`, 'too_long');
+  for (const [network, handle] of Object.entries(handles)) {
+    if (handle.length > LIMITS.handle) fail(`handles.${network}`, `must be at most ${LIMITS.handle} characters`, 'too_long');
+  }
+  checkMembers('billingAddress', billingAddress, { line1: 200, line2: 200, city: 100, state: 100, postalCode: 20, country: 2 }, fail);
+  checkMembers('location', location, { city: 100, country: 100, description: 500 }, fail);
+  if (billingAddress?.country && !/^[A-Z]{2}$/.test(billingAddress.country)) fail('billingAddress.country', 'must be an ISO 3166-1 alpha-2 code', 'invalid');
+  const inRange = (field: 'latitude' | 'longitude', max: number) => {
+    const v = location?.[field];
+    if (v !== undefined && v !== null && !(Number.isFinite(v) && Math.abs(v) <= max)) fail(`location.${field}`, `must be between -${max} and ${max}`, 'out_of_range');
+  };
+  inRange('latitude', 90);
+  inRange('longitude', 180);
 
   const customFields = state.customFields ?? {};
   const keys = Object.keys(customFields);
@@ -263,6 +290,13 @@ export function normalizeState(state: CustomerState, settings: TenantSettings): 
     customFields,
   };
   return { state: normalized, errors };
+}
+
+function checkMembers(field: string, value: object | null, limits: Record<string, number>, fail: (field: string, message: string, code: string) => void) {
+  for (const [key, max] of Object.entries(limits)) {
+    const member = (value as Record<string, unknown> | null)?.[key];
+    if (typeof member === 'string' && member.length > max) fail(`${field}.${key}`, `must be at most ${max} characters`, 'too_long');
+  }
 }
 
 /** Drops null members; an object left empty becomes null. */

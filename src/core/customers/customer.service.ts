@@ -98,11 +98,17 @@ export class CustomerService {
     });
   }
 
-  async restore(ctx: Ctx, id: string, options: WriteOptions = {}): Promise<Customer> {
+  /**
+   * Undoes a delete. With `patch`, the restored customer is also merge-patched in the same
+   * transaction (seeds 001 and 004 restore by writing a status), so a failing patch leaves it deleted.
+   */
+  async restore(ctx: Ctx, id: string, options: WriteOptions & { patch?: CustomerWrite } = {}): Promise<Customer> {
     return this.mutate(ctx, id, options, async (trx, record) => {
       if (record.purged_at) throw purgedError();
       if (!record.deleted_at) throw new AppError('customer_not_deleted', 'The customer is not deleted.');
-      return this.setLifecycle(trx, ctx, record, 'customer.restored', { deleted_at: null });
+      const restored = await this.setLifecycle(trx, ctx, record, 'customer.restored', { deleted_at: null });
+      if (!options.patch) return restored;
+      return this.applyPatch(trx, ctx, (await findCustomer(trx, ctx.tenant.id, id))!, options.patch, options);
     });
   }
 

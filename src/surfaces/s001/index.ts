@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Customer } from '../../core/customers/customer.model.js';
-import { AppError } from '../../core/errors.js';
+import { AppError, type ErrorCode } from '../../core/errors.js';
 import { bearerSecret, ctxOf } from '../../http/auth.js';
 import { etagOf, parseIfMatch } from '../../http/conditional.js';
 import { nextPageLink, wireSurface, type SurfaceOptions } from '../surface.js';
@@ -16,7 +16,16 @@ import { CreateBody, CustomerSchema001, ErrorSchema001, IdParams, ListQuery, Upd
  */
 
 const errors = { '4xx': ErrorSchema001, '5xx': ErrorSchema001 };
+const tags = ['seed 001 (/customers)'];
 const IfMatchHeader = Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'Optional: the ETag of a previous response; stale → 412.' })) });
+
+/** Recovers from one core error (a concurrent request already made the change) by `then`; rethrows any other. */
+function unless<T>(code: ErrorCode, then: () => Promise<T>) {
+  return (err: unknown): Promise<T> => {
+    if (err instanceof AppError && err.code === code) return then();
+    throw err;
+  };
+}
 
 function sendCustomer(reply: FastifyReply, customer: Customer, status = 200) {
   return reply.code(status).header('etag', etagOf(customer.version)).send(toCustomer001(customer));
@@ -38,7 +47,7 @@ export const surface001: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app,
 
   app.post(
     '/',
-    { config: { scope: 'customers:create' }, schema: { body: CreateBody, response: { 201: CustomerSchema001, ...errors } } },
+    { config: { scope: 'customers:create' }, schema: { tags, summary: 'Create a customer', body: CreateBody, response: { 201: CustomerSchema001, ...errors } } },
     async (request, reply) => {
       const { externalId, status } = request.body;
       const ctx = ctxOf(request);
@@ -53,7 +62,7 @@ export const surface001: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app,
 
   app.get(
     '/',
-    { config: { scope: 'customers:read' }, schema: { querystring: ListQuery, response: { 200: Type.Array(CustomerSchema001), ...errors } } },
+    { config: { scope: 'customers:read' }, schema: { tags, summary: 'List customers (bare array; limit/offset, Link rel=next)', querystring: ListQuery, response: { 200: Type.Array(CustomerSchema001), ...errors } } },
     async (request, reply) => {
       const { limit, offset } = request.query;
       // Oldest first: rows created while a client walks the pages land on the last page
@@ -67,13 +76,13 @@ export const surface001: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app,
 
   app.get(
     '/:id',
-    { config: { scope: 'customers:read' }, schema: { params: IdParams, response: { 200: CustomerSchema001, ...errors } } },
+    { config: { scope: 'customers:read' }, schema: { tags, summary: 'Get a customer', params: IdParams, response: { 200: CustomerSchema001, ...errors } } },
     async (request, reply) => sendCustomer(reply, await customers.get(ctxOf(request), request.params.id)),
   );
 
   app.put(
     '/:id',
-    { config: { scope: 'customers:update' }, schema: { params: IdParams, headers: IfMatchHeader, body: UpdateBody, response: { 200: CustomerSchema001, ...errors } } },
+    { config: { scope: 'customers:update' }, schema: { tags, summary: 'Change a customer’s status', params: IdParams, headers: IfMatchHeader, body: UpdateBody, response: { 200: CustomerSchema001, ...errors } } },
     async (request, reply) => {
       const ctx = ctxOf(request);
       const { id } = request.params;
@@ -83,26 +92,27 @@ export const surface001: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app,
 
       const current = await customers.get(ctx, id);
       if (seedStatusOf(current) === target) return sendCustomer(reply, current); // nothing to write
-      if (target === 'deleted') return sendCustomer(reply, await customers.delete(ctx, id, { ifMatch }));
+      if (target === 'deleted') {
+        // A concurrent request that deleted it first leaves what this one asked for.
+        const deleted = await customers.delete(ctx, id, { ifMatch }).catch(unless('customer_deleted', () => customers.get(ctx, id)));
+        return sendCustomer(reply, deleted);
+      }
 
-      let customer = current;
-      let options: { ifMatch?: number[] | '*' } = { ifMatch };
       if (current.deletedAt !== null) {
         requireDeleteScope(request);
-        // The core has no "restore with these changes": restore, then set the status. The
-        // second write is guarded by the version the restore produced when the client asked
-        // for optimistic concurrency.
-        customer = await customers.restore(ctx, id, options);
-        options = ifMatch === undefined ? {} : { ifMatch: [customer.version] };
-        if (seedStatusOf(customer) === target) return sendCustomer(reply, customer);
+        // Restore and set the status in one core write; a concurrent request that restored it first leaves it live.
+        const restored = await customers
+          .restore(ctx, id, { ifMatch, patch: { status: coreStatusOf(target) } })
+          .catch(unless('customer_not_deleted', () => customers.update(ctx, id, { status: coreStatusOf(target) }, { ifMatch })));
+        return sendCustomer(reply, restored);
       }
-      return sendCustomer(reply, await customers.update(ctx, id, { status: coreStatusOf(target) }, options));
+      return sendCustomer(reply, await customers.update(ctx, id, { status: coreStatusOf(target) }, { ifMatch }));
     },
   );
 
   app.get(
     '/:id/accounts/addresses',
-    { config: { scope: 'customers:read' }, schema: { params: IdParams, response: { 200: Type.Array(Type.String()), ...errors } } },
+    { config: { scope: 'customers:read' }, schema: { tags, summary: 'Every address of every account of the customer', params: IdParams, response: { 200: Type.Array(Type.String()), ...errors } } },
     async (request) => {
       const addresses = await accounts.allAddresses(ctxOf(request), request.params.id);
       // The list carries no network, so the same string twice would say nothing more.
@@ -115,6 +125,6 @@ export const surface001: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app,
     throw new AppError('method_not_allowed', 'Customer deletion is not permitted.', [], { allow: routes.allowedMethods(request) });
   };
   for (const url of ['/', '/:id']) {
-    app.delete(url, { config: { public: true }, onRequest: refuseDelete }, async () => undefined);
+    app.delete(url, { config: { public: true }, schema: { tags, summary: 'Not permitted: always 405' }, onRequest: refuseDelete }, async () => undefined);
   }
 };
