@@ -19,7 +19,8 @@ export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 
 export const LIMITS = {
   name: 200,
-  personName: 100,
+  // As long as a name: first and last names are derived from `name` when only it is given.
+  personName: 200,
   externalId: 100,
   companyNumber: 32,
   email: 254,

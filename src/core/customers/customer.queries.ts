@@ -33,6 +33,11 @@ export interface ListCustomersQuery {
   updatedAfter?: Date;
   updatedBefore?: Date;
   deleted: 'exclude' | 'include' | 'only';
+  /**
+   * `active`: live (not deleted) with status active; `inactive`: everything else — deleted,
+   * or any other status. The two-valued view some vendors' APIs show (seed 004).
+   */
+  activity?: 'active' | 'inactive';
 }
 
 export interface Page<T> {
@@ -78,6 +83,8 @@ export class CustomerQueries {
     if (query.deleted === 'exclude') q = q.where('customers.deleted_at', 'is', null);
     if (query.deleted === 'only') q = q.where('customers.deleted_at', 'is not', null);
     if (query.status) q = q.where('customers.status', '=', query.status);
+    if (query.activity === 'active') q = q.where('customers.deleted_at', 'is', null).where('customers.status', '=', 'active');
+    if (query.activity === 'inactive') q = q.where((eb) => eb.or([eb('customers.deleted_at', 'is not', null), eb('customers.status', '!=', 'active')]));
     if (query.type) q = q.where('customers.type', '=', query.type);
     if (query.category) q = q.where('customers.category', '=', query.category);
     if (query.name !== undefined) q = q.where(sql<string>`lower(customers.name)`, 'like', `%${escapeLike(query.name.trim().toLowerCase())}%`);

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Customer, CustomerWrite } from '../../core/customers/customer.model.js';
+import type { Customer } from '../../core/customers/customer.model.js';
 import type { IfMatch } from '../../core/customers/customer.service.js';
 import { AppError, notFound, validationFailed } from '../../core/errors.js';
 import { bearerSecret, ctxOf } from '../../http/auth.js';
 import { etagOf, parseIfMatch } from '../../http/conditional.js';
 import { wireSurface, type SurfaceOptions } from '../surface.js';
-import { canonicalizeKeys, createInput, parseCustomerId, patchInput, searchCustomers, toCustomerResponse, toCustomerWriteResponse } from './mapping.js';
+import { canonicalizeKeys, createInput, parseCustomerId, patchInput, toCustomerResponse, toCustomerWriteResponse } from './mapping.js';
 import { renderProblem } from './problems.js';
+import { searchCustomers } from './search.js';
 import { CreateBody, CustomerResponse, CustomerWriteResponse, GetQuery, IdParams, IfMatchHeader, PatchBody, Problem, SearchBody, SearchResponse } from './schemas.js';
 
 /**
@@ -123,40 +124,19 @@ export const surface004: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app,
         return sendWrite(reply, await update(ifMatch));
       } catch (err) {
         // The core checks existence and If-Match before it refuses a deleted customer, so
-        // reaching here means the precondition held: restore, then apply the whole patch.
+        // reaching here means the precondition held.
         if (!isCode(err, 'customer_deleted') || request.body.Status !== 'Active') throw err;
       }
-      return sendWrite(reply, await restoreAndPatch(ctx, id, ifMatch, patch, update));
+      try {
+        // Restore and the rest of the patch in one core write: a refused patch leaves the customer deleted.
+        return sendWrite(reply, await customers.restore(ctx, id, { ifMatch, requireIfMatch: true, ...UNIQUE_NAME_AND_ZIP, patch }));
+      } catch (err) {
+        // Restored by someone else meanwhile: a plain update under the client's If-Match.
+        if (isCode(err, 'customer_not_deleted')) return sendWrite(reply, await update(ifMatch));
+        throw err;
+      }
     },
   );
-
-  /**
-   * The core has no single "restore with changes" write, so this is two: restore, then the
-   * patch under the restored version. If the patch is refused (a 400 or 409), the customer is
-   * deleted again so the refused request leaves it as it was (with a new ETag).
-   */
-  async function restoreAndPatch(
-    ctx: ReturnType<typeof ctxOf>,
-    id: string,
-    ifMatch: IfMatch | undefined,
-    patch: CustomerWrite,
-    update: (match: IfMatch | undefined) => Promise<Customer>,
-  ): Promise<Customer> {
-    let restored: Customer;
-    try {
-      restored = await customers.restore(ctx, id, { ifMatch, requireIfMatch: true });
-    } catch (err) {
-      // Restored by someone else meanwhile: a plain update under the client's If-Match.
-      if (isCode(err, 'customer_not_deleted')) return update(ifMatch);
-      throw err;
-    }
-    try {
-      return await update([restored.version]);
-    } catch (err) {
-      await customers.delete(ctx, id, { ifMatch: [restored.version], requireIfMatch: true }).catch(() => undefined);
-      throw err;
-    }
-  }
 
   app.delete(
     '/customers/:id',

@@ -1,11 +1,9 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { Ctx } from '../../core/context.js';
-import { CUSTOMER_STATUSES, type BillingAddress, type Customer, type CustomerCategory, type CustomerWrite } from '../../core/customers/customer.model.js';
-import type { CustomerQueries, ListCustomersQuery } from '../../core/customers/customer.queries.js';
+import type { BillingAddress, Customer, CustomerCategory, CustomerWrite } from '../../core/customers/customer.model.js';
 import { notFound, validationFailed } from '../../core/errors.js';
 import { isPlainObject } from '../../core/merge-patch.js';
 import { etagOf } from '../../http/conditional.js';
-import { MAX_RESULT_WINDOW, type CreateBody, type CustomerResponse, type CustomerTypeName, type CustomerWriteResponse, type PatchBody, type SearchBody, type StatusName } from './schemas.js';
+import type { CreateBody, CustomerResponse, CustomerTypeName, CustomerWriteResponse, PatchBody, StatusName } from './schemas.js';
 
 /**
  * Seed 004 ⇄ the core: PascalCase fields, `Type` as the business category, `Status` with the
@@ -13,7 +11,7 @@ import { MAX_RESULT_WINDOW, type CreateBody, type CustomerResponse, type Custome
  * translation: every rule on the values themselves is the core's.
  */
 
-const CATEGORY_OF: Record<CustomerTypeName, CustomerCategory> = { Customer: 'customer', 'Broker/3PL': 'broker_3pl' };
+export const CATEGORY_OF: Record<CustomerTypeName, CustomerCategory> = { Customer: 'customer', 'Broker/3PL': 'broker_3pl' };
 const TYPE_NAME_OF: Record<CustomerCategory, CustomerTypeName> = { customer: 'Customer', broker_3pl: 'Broker/3PL' };
 
 /** The billing address keys of the seed and of the core, in the seed's order. */
@@ -119,7 +117,7 @@ export function createInput(body: CreateBody): CustomerWrite {
 /** The core merge patch for a seed merge patch; `Name`, `Type` and `Status` may not be null. */
 export function patchInput(body: PatchBody): CustomerWrite {
   const cleared = (['Name', 'Type', 'Status'] as const).filter((key) => body[key] === null);
-  if (cleared.length > 0) throw validationFailed(cleared.map((field) => ({ field, message: 'cannot be cleared (null)', code: 'required' })));
+  if (cleared.length > 0) throw validationFailed(cleared.map((field) => ({ field, message: 'cannot be cleared (null)', code: 'not_nullable' })));
   return {
     ...(body.Name != null ? { name: body.Name } : {}),
     ...(body.Type != null ? typeFields(body.Type) : {}),
@@ -155,63 +153,4 @@ export function canonicalizeKeys(value: unknown, schema: TSchema): unknown {
 function objectSchemaOf(schema: TSchema): TSchema | undefined {
   if (schema.properties) return schema;
   return (schema.anyOf as TSchema[] | undefined)?.find((s) => s.properties);
-}
-
-// ---- search ----
-
-const ACTIVE_VARIANTS: Pick<ListCustomersQuery, 'status' | 'deleted'>[] = [{ status: 'active', deleted: 'exclude' }];
-/** Inactive = deleted (any status), or live with any status but active. Disjoint parts. */
-const INACTIVE_VARIANTS: Pick<ListCustomersQuery, 'status' | 'deleted'>[] = [
-  { deleted: 'only' },
-  ...CUSTOMER_STATUSES.filter((s) => s !== 'active').map((status) => ({ status, deleted: 'exclude' as const })),
-];
-
-const MILLISECOND = 1;
-const shift = (iso: string, ms: number) => new Date(Date.parse(iso) + ms);
-
-/** Newest first, as the core's `-createdAt` order: created_at, then id, both descending. */
-function newestFirst(a: Customer, b: Customer): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-/**
- * One page of a search. A status filter of exactly `Inactive` is not one core filter (it is
- * "deleted, or not active"), so it runs as disjoint core queries merged in the same order;
- * the result window is bounded so that stays cheap.
- */
-export async function searchCustomers(queries: CustomerQueries, ctx: Ctx, body: SearchBody) {
-  const { Page: page, PageSize: size } = body;
-  const offset = page * size;
-  if (offset + size > MAX_RESULT_WINDOW) {
-    throw validationFailed([{ field: 'Page', message: `(Page + 1) × PageSize must be at most ${MAX_RESULT_WINDOW}; narrow the filters to reach further`, code: 'maximum' }]);
-  }
-  let wanted = new Set<StatusName>(body.Statuses?.length ? body.Statuses : ['Active', 'Inactive']);
-  if (body.Status) wanted = new Set([...wanted].filter((s) => s === body.Status));
-  const empty = { Page: page, PageSize: size, HasMore: false, Items: [] as CustomerResponse[] };
-  if (wanted.size === 0) return empty;
-
-  const range = body.CreatedDateRange;
-  const base: Omit<ListCustomersQuery, 'limit' | 'deleted'> = {
-    sort: '-createdAt',
-    ...(body.Type ? { category: CATEGORY_OF[body.Type] } : {}),
-    name: body.Name,
-    companyNumber: body.CompanyNumber,
-    externalId: body.ExternalId,
-    email: body.Email,
-    phone: body.Phone,
-    // The core's bounds are exclusive and its timestamps millisecond-exact.
-    createdAfter: range?.Start ? shift(range.Start, -MILLISECOND) : undefined,
-    createdBefore: range?.End ? shift(range.End, MILLISECOND) : undefined,
-  };
-  const variants = wanted.size === 2 ? [{ deleted: 'include' as const }] : wanted.has('Active') ? ACTIVE_VARIANTS : INACTIVE_VARIANTS;
-
-  if (variants.length === 1) {
-    const result = await queries.list(ctx, { ...base, ...variants[0]!, limit: size, offset });
-    return { ...empty, HasMore: result.hasMore, Items: result.items.map(toCustomerResponse) };
-  }
-  const parts = await Promise.all(variants.map((v) => queries.list(ctx, { ...base, ...v, limit: offset + size, offset: 0 })));
-  const merged = parts.flatMap((p) => p.items).sort(newestFirst);
-  const hasMore = merged.length > offset + size || parts.some((p) => p.hasMore);
-  return { ...empty, HasMore: hasMore, Items: merged.slice(offset, offset + size).map(toCustomerResponse) };
 }

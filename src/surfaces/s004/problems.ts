@@ -71,12 +71,12 @@ export function seedField(field: string, search: boolean): string {
 }
 
 /** The allowed values of the seed's enumerations, for a clearer message than "must be equal to constant". */
-const ALLOWED: Record<string, readonly string[]> = { Type: CUSTOMER_TYPE_NAMES, Status: STATUS_NAMES, Statuses: STATUS_NAMES };
+const ALLOWED: Record<string, readonly string[]> = { Type: CUSTOMER_TYPE_NAMES, Status: STATUS_NAMES, 'Statuses[]': STATUS_NAMES };
 
 function message(error: FieldError, field: string): string {
   if (error.code === 'required') return 'is required';
-  const allowed = ALLOWED[field.replace(/\[\d+\]$/, '')];
-  if (allowed && error.code === 'const') return `must be ${allowed.map((v) => `"${v}"`).join(' or ')}`;
+  const allowed = ALLOWED[field.replace(/\[\d+\]$/, '[]')];
+  if (allowed && (error.code === 'const' || error.code === 'enum' || error.code === 'type')) return `must be ${allowed.map((v) => `"${v}"`).join(' or ')}`;
   // The core invites a client to clear a blank field with null; the seed's Name cannot be cleared.
   if (error.code === 'blank' && field === 'Name') return 'must not be blank';
   return error.message;
