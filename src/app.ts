@@ -111,8 +111,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (request) => authenticateRequest(services, request, bearerSecret(request)));
-      v1.addHook('preHandler', authorize);
+      // Authentication and the scope check both come before the body is read.
+      v1.addHook('onRequest', async (request) => {
+        await authenticateRequest(services, request, bearerSecret(request));
+        await authorize(request);
+      });
       registerIdempotency(v1, services.idempotency);
       await v1.register(v1CustomerRoutes, { services });
       await v1.register(v1AccountRoutes, { services });

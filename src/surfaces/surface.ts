@@ -38,11 +38,13 @@ export function wireSurface(app: FastifyInstance, services: Services, routes: Ro
     reply.code(wiring.statusOf?.(error) ?? error.status);
     return wiring.renderError(error, request, reply);
   };
+  // Authentication and the scope check both come before the body is read: a caller who may
+  // not write learns that (401/403), not what was wrong with the body.
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public) return;
     await authenticateRequest(services, request, wiring.credential(request));
+    await authorize(request);
   });
-  app.addHook('preHandler', authorize);
   app.setErrorHandler((err, request, reply) => send(err, request, reply));
   app.setNotFoundHandler((request, reply) => send(routeNotFound(routes, request), request, reply));
 }

@@ -62,7 +62,7 @@ export async function findCustomerIdByNameAndPostalCode(db: Executor, tenantId: 
   return row?.id;
 }
 
-/** A business customer of the tenant that others can belong to. */
+/** A live business customer of the tenant, which others can belong to. */
 export async function findCompany(db: Executor, tenantId: string, id: string) {
   return db
     .selectFrom('customers')
@@ -70,7 +70,7 @@ export async function findCompany(db: Executor, tenantId: string, id: string) {
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('type', '=', 'business')
-    .where('purged_at', 'is', null)
+    .where('deleted_at', 'is', null)
     .executeTakeFirst();
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../../core/context.js';
 import type { Customer } from '../../core/customers/customer.model.js';
-import { authorize, bearerSecret, ctxOf } from '../../http/auth.js';
+import { bearerSecret, ctxOf } from '../../http/auth.js';
 import type { Services } from '../../services.js';
 import { wireSurface, type SurfaceOptions } from '../surface.js';
 import {
@@ -24,10 +24,8 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
  * twice: at the seed's literal, doubled prefix `/external/v1/external/v1` and at `/external/v1`.
  */
 export const surface002: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app, { services, routes }) => {
+  // wireSurface checks the scope before the body is read: 401, then 403, then 422.
   wireSurface(app, services, routes, { credential: bearerSecret, renderError, statusOf });
-  // The scope is checked before the body is read, so a token that may not write never gets a
-  // 422 about its body: 401, then 403, then 422. (The shared preHandler checks it again.)
-  app.addHook('onRequest', authorize);
 
   // Bodies are read the way FastAPI reads them: JSON when the content type is JSON (or
   // absent), and anything else kept as text, which the schema then refuses as "not an

@@ -178,7 +178,8 @@ export function toCoreWrite(body: CreateBody, settings: TenantSettings): { write
 
 // The core's own write schema holds its limits (lengths, coordinate ranges): the mapped write
 // is checked against it, exactly as /v1 checks its bodies, and the errors are put back on the
-// seed's fields.
+// seed's fields. The core's rules check the same limits, but only the schema's errors say
+// which limit (pydantic's `ctx`: max_length, ge, le) without reading a message's text.
 const coreAjv = addFormats.default(new Ajv.default({ allErrors: true, strict: false, coerceTypes: false }));
 const checkCoreWrite = coreAjv.compile(CustomerWriteSchema);
 
