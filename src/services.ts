@@ -1,4 +1,5 @@
 import { AccountService } from './core/accounts/account.service.js';
+import { Authenticator } from './core/auth/authenticate.js';
 import { CustomerQueries } from './core/customers/customer.queries.js';
 import { CustomerService } from './core/customers/customer.service.js';
 import { NumberAllocator } from './core/customers/numbers.js';
@@ -17,6 +18,7 @@ export interface Services {
   adminTokenHash: string;
   /** Signs and verifies OAuth access tokens. */
   signingKey: Uint8Array;
+  authenticator: Authenticator;
 }
 
 export function createServices(database: DatabaseHandle, keys: { adminTokenHash: string; signingKey: Uint8Array }): Services {
@@ -28,6 +30,7 @@ export function createServices(database: DatabaseHandle, keys: { adminTokenHash:
     queries: new CustomerQueries(db),
     idempotency: new IdempotencyStore(db),
     accounts: new AccountService(db),
+    authenticator: new Authenticator(db, keys.signingKey),
     ...keys,
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { authenticate, type Principal } from '../core/auth/authenticate.js';
+import type { Principal } from '../core/auth/authenticate.js';
 import type { Ctx } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import type { Services } from '../services.js';
@@ -27,7 +27,7 @@ export function bearerSecret(request: FastifyRequest): string | null {
 /** Resolves the secret a surface found in its request into the caller's tenant and scopes. */
 export async function authenticateRequest(services: Services, request: FastifyRequest, secret: string | null): Promise<void> {
   if (!secret) throw new AppError('unauthenticated', 'An access token is required.');
-  request.principal = await authenticate(services.db, services.signingKey, secret);
+  request.principal = await services.authenticator.authenticate(secret);
 }
 
 /** Checks the route's `config.scope` against the authenticated caller's scopes. */

@@ -19,21 +19,79 @@ const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 const tenantColumns = ['tn.number as tenant_number', 'tn.name as tenant_name', 'tn.status as tenant_status', 'tn.settings as tenant_settings', 'tn.created_at as tenant_created_at', 'tn.updated_at as tenant_updated_at'] as const;
 
+/** How long a verified (or refused) credential is remembered by one process. */
+export const AUTH_CACHE_TTL_MS = 5_000;
+const AUTH_CACHE_MAX_ENTRIES = 10_000;
+
+type Verdict = { principal: Principal; error?: undefined } | { principal?: undefined; error: AppError };
+
 /**
  * Resolves a bearer secret — an API token or an OAuth access token — to its tenant and
  * scopes. Every bad credential is the same `unauthenticated` error (with the reason in the
  * message); a suspended tenant is `tenant_suspended`, since the credential itself is good.
+ *
+ * Verdicts are remembered for a few seconds (never past the credential's own expiry), so a
+ * busy client costs one look-up per AUTH_CACHE_TTL_MS instead of one per request. Changes made
+ * through this process's admin API (revocations, suspensions) call `invalidate()` and take
+ * effect at once; changes made elsewhere (another instance, the CLI) within AUTH_CACHE_TTL_MS.
  */
-export async function authenticate(db: Db, signingKey: Uint8Array, secret: string): Promise<Principal> {
-  return JWT.test(secret) ? authenticateAccessToken(db, signingKey, secret) : authenticateApiToken(db, secret);
+export class Authenticator {
+  private readonly verdicts = new Map<string, { verdict: Verdict; until: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly signingKey: Uint8Array,
+  ) {}
+
+  async authenticate(secret: string): Promise<Principal> {
+    const key = hashSecret(secret);
+    const now = Date.now();
+    const cached = this.verdicts.get(key);
+    let verdict: Verdict;
+    if (cached && cached.until > now) {
+      verdict = cached.verdict;
+    } else {
+      let until = now + AUTH_CACHE_TTL_MS;
+      try {
+        const { principal, expiresAt } = JWT.test(secret) ? await authenticateAccessToken(this.db, this.signingKey, secret) : await authenticateApiToken(this.db, key);
+        if (expiresAt) until = Math.min(until, expiresAt.getTime());
+        verdict = { principal };
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        verdict = { error: err };
+      }
+      this.remember(key, verdict, until);
+    }
+    if (verdict.error) throw verdict.error;
+    return verdict.principal;
+  }
+
+  /** Forgets every remembered verdict: call after revoking or suspending anything. */
+  invalidate(): void {
+    this.verdicts.clear();
+  }
+
+  private remember(key: string, verdict: Verdict, until: number) {
+    this.verdicts.delete(key);
+    if (this.verdicts.size >= AUTH_CACHE_MAX_ENTRIES) {
+      // Maps iterate in insertion order: drop the oldest entry.
+      this.verdicts.delete(this.verdicts.keys().next().value!);
+    }
+    this.verdicts.set(key, { verdict, until });
+  }
 }
 
-async function authenticateApiToken(db: Db, secret: string): Promise<Principal> {
+interface Verified {
+  principal: Principal;
+  expiresAt: Date | null;
+}
+
+async function authenticateApiToken(db: Db, tokenHash: string): Promise<Verified> {
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('tenants as tn', 'tn.id', 't.tenant_id')
     .select(['t.id', 't.tenant_id', 't.scopes', 't.expires_at', 't.revoked_at', 't.last_used_at', ...tenantColumns])
-    .where('t.token_hash', '=', hashSecret(secret))
+    .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) throw new AppError('unauthenticated', 'The access token is invalid.');
   if (row.revoked_at) throw new AppError('unauthenticated', 'The access token has been revoked.');
@@ -43,10 +101,10 @@ async function authenticateApiToken(db: Db, secret: string): Promise<Principal> 
   if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.updateTable('api_tokens').set({ last_used_at: new Date(now) }).where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute();
   }
-  return { tenant, credential: { kind: 'token', id: row.id }, scopes: expandScopes(row.scopes) };
+  return { principal: { tenant, credential: { kind: 'token', id: row.id }, scopes: expandScopes(row.scopes) }, expiresAt: row.expires_at };
 }
 
-async function authenticateAccessToken(db: Db, signingKey: Uint8Array, token: string): Promise<Principal> {
+async function authenticateAccessToken(db: Db, signingKey: Uint8Array, token: string): Promise<Verified> {
   const claims = await verifyAccessToken(signingKey, token);
   if (!claims) throw new AppError('unauthenticated', 'The access token is invalid or has expired.');
   // The client is looked up on every request, so revoking it (or suspending the tenant) takes effect at once.
@@ -62,7 +120,7 @@ async function authenticateAccessToken(db: Db, signingKey: Uint8Array, token: st
   // The token carries the scopes granted at issue time, never more than the client still has.
   const allowed = expandScopes(row.scopes);
   const scopes = new Set([...expandScopes(claims.scopes)].filter((s) => allowed.has(s)));
-  return { tenant, credential: { kind: 'oauth_client', id: row.id }, scopes };
+  return { principal: { tenant, credential: { kind: 'oauth_client', id: row.id }, scopes }, expiresAt: claims.expiresAt };
 }
 
 function activeTenant(row: {

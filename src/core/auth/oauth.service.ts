@@ -140,11 +140,11 @@ export async function issueAccessToken(db: Db, key: Uint8Array, request: TokenRe
 }
 
 /** Verifies an access token's signature, issuer, audience and expiry; null when any fails. */
-export async function verifyAccessToken(key: Uint8Array, token: string): Promise<{ clientId: string; tenantId: string; scopes: string[] } | null> {
+export async function verifyAccessToken(key: Uint8Array, token: string): Promise<{ clientId: string; tenantId: string; scopes: string[]; expiresAt: Date } | null> {
   try {
     const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.scope !== 'string') return null;
-    return { clientId: payload.sub, tenantId: payload.tid, scopes: payload.scope.split(' ').filter(Boolean) };
+    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.scope !== 'string' || typeof payload.exp !== 'number') return null;
+    return { clientId: payload.sub, tenantId: payload.tid, scopes: payload.scope.split(' ').filter(Boolean), expiresAt: new Date(payload.exp * 1000) };
   } catch {
     return null;
   }

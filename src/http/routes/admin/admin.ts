@@ -55,6 +55,11 @@ export function tokenDto(t: ApiToken): TokenDto {
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { db } = services;
   const tags = ['admin'];
+  // Revocations and tenant changes must not wait for remembered verdicts to expire.
+  const invalidating = <T>(result: T): T => {
+    services.authenticator.invalidate();
+    return result;
+  };
 
   app.addHook('onRequest', async (request) => {
     const secret = bearerSecret(request);
@@ -96,7 +101,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.patch(
     '/tenants/:id',
     { schema: { tags, summary: 'Update a tenant (name, status, settings)', params: TenantParams, body: PatchTenantBody, response: { 200: Type.Ref(TenantSchema), ...errors } } },
-    async (request) => tenantDto(await updateTenant(db, request.params.id, request.body)),
+    async (request) => tenantDto(invalidating(await updateTenant(db, request.params.id, request.body))),
   );
 
   app.post(
@@ -126,7 +131,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.delete(
     '/tokens/:id',
     { schema: { tags, summary: 'Revoke a token', params: TenantParams, response: { 200: Type.Ref(TokenSchema), ...errors } } },
-    async (request) => tokenDto(await revokeToken(db, request.params.id)),
+    async (request) => tokenDto(invalidating(await revokeToken(db, request.params.id))),
   );
 
   app.post(
@@ -155,6 +160,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.delete(
     '/oauth-clients/:id',
     { schema: { tags, summary: 'Revoke an OAuth client (its access tokens stop working at once)', params: TenantParams, response: { 200: Type.Ref(OAuthClientSchema), ...errors } } },
-    async (request) => oauthClientDto(await revokeClient(db, request.params.id)),
+    async (request) => oauthClientDto(invalidating(await revokeClient(db, request.params.id))),
   );
 };
