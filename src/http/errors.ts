@@ -60,7 +60,8 @@ function fromValidation(errors: AjvError[], context: string): AppError {
     const field = prefix + path.join('.') || (context === 'body' ? 'body' : context);
     if (error.keyword === 'type') {
       const types = typesAt.get(field) ?? new Set<string>();
-      types.add(String(error.params.type));
+      // A type array reports its types in one error, comma-separated.
+      for (const t of String(error.params.type).split(',')) types.add(t);
       typesAt.set(field, types);
     }
     // A union of literals reports one `const` error per literal: gather them into one list.
@@ -70,7 +71,7 @@ function fromValidation(errors: AjvError[], context: string): AppError {
       continue;
     }
     // The `null` branch of a nullable union is never the real complaint on its own.
-    const nullBranch = error.keyword === 'type' && error.params.type === 'null';
+    const nullBranch = error.keyword === 'type' && String(error.params.type) === 'null';
     if (error.keyword === 'anyOf' || nullBranch || fieldErrors.has(field)) continue;
     fieldErrors.set(field, { field, message: error.message ?? 'is invalid', code: error.keyword });
   }

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TNull, type TSchema, type TUnion } from '@sinclair/typebox';
 
 /**
  * The customer as Patron's API presents it. These schemas are the single description of
@@ -6,7 +6,19 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
  * are derived from them.
  */
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * `T | null`. Scalars are written with a type array (`{"type": ["string", "null"]}`) rather
+ * than `anyOf`: the same contract for validators and OpenAPI 3.1, but the response serializer
+ * (fast-json-stringify) handles a type array much faster than a union, on every field of every
+ * customer it writes.
+ */
+const Nullable = <T extends TSchema>(schema: T): TUnion<[T, TNull]> => {
+  const type = (schema as { type?: unknown }).type;
+  if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean') {
+    return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] }) as unknown as TUnion<[T, TNull]>;
+  }
+  return Type.Union([schema, Type.Null()]);
+};
 const Text = (maxLength: number, extra: object = {}) => Type.String({ maxLength, ...extra });
 
 export const CUSTOMER_TYPES = ['individual', 'business'] as const;
