@@ -1,0 +1,162 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Process control: the build, and the servers under test (Patron and the ceilings), each a
+ * child process of its own, so the load generator never shares their event loop.
+ */
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+/** Runs `npm run build` when dist/ is missing or older than the sources it is built from. */
+export function ensureBuilt(log: (line: string) => void): void {
+  const built = (() => {
+    try {
+      return statSync(join(ROOT, 'dist/cli.js')).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
+  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'tsconfig.json')), newestMtime(join(ROOT, 'tsconfig.build.json')));
+  if (built >= sources) return;
+  log(built ? 'dist/ is older than src/: npm run build' : 'dist/ is missing: npm run build');
+  const run = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) throw new Error('npm run build failed');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The resident set size of a process, in bytes (Linux; null elsewhere). */
+export function rssOf(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS every 100 ms until stopped; returns the peak. */
+export function sampleRss(pid: number): { stop(): number | null } {
+  let peak: number | null = rssOf(pid);
+  const timer = setInterval(() => {
+    const rss = rssOf(pid);
+    if (rss !== null && (peak === null || rss > peak)) peak = rss;
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+export interface Server {
+  name: string;
+  pid: number;
+  url: string;
+  /** From spawn to the first 200 from the ready path. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+/**
+ * Starts `node <args>` with the given environment and waits until GET <readyPath> answers
+ * 200. The output is kept (the last lines) to explain a failed start.
+ */
+export async function startServer(name: string, args: string[], env: NodeJS.ProcessEnv, port: number, readyPath = '/readyz'): Promise<Server> {
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(...chunk.toString().split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 40));
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
+  const fail = (why: string) => {
+    child.kill('SIGKILL');
+    return new Error(`${name} ${why}\n${tail.map((l) => `  | ${l}`).join('\n')}`);
+  };
+
+  for (;;) {
+    if (exited !== undefined) throw fail(`exited with code ${exited} before it was ready`);
+    if (performance.now() - started > READY_TIMEOUT_MS) throw fail(`was not ready after ${READY_TIMEOUT_MS / 1000} s`);
+    const ok = await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) }).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const startupMs = performance.now() - started;
+
+  return {
+    name,
+    pid: child.pid!,
+    url,
+    startupMs,
+    async stop() {
+      if (exited !== undefined) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exit;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** The environment of a child: the harness's own, less anything that would configure Patron. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(PATRON_|DATABASE_URL$|PORT$|HOST$|BENCH_)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/** `node dist/cli.js serve`, as a user runs it; with a directory, under `--cpu-prof` (a profile per start, written when it stops). */
+export async function startPatron(store: { env: Record<string, string> }, cpuProfDir?: string): Promise<Server> {
+  const port = await freePort();
+  const env = childEnv({ ...store.env, PORT: String(port), HOST: '127.0.0.1', PATRON_ADMIN_TOKEN: ADMIN_TOKEN, PATRON_LOG_LEVEL: 'warn' });
+  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  return startServer('patron', [...profile, 'dist/cli.js', 'serve'], env, port);
+}
+
+/** A ceiling server: bench/ceilings/<name>.ts under tsx. */
+export async function startCeiling(name: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  return startServer(`ceiling ${name}`, ['--import', 'tsx', `bench/ceilings/${name}.ts`], childEnv({ ...env, PORT: String(port) }), port);
+}
