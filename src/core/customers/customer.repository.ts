@@ -35,6 +35,10 @@ export async function findCustomer(db: Executor, tenantId: string, id: string): 
   return (await selectCustomers(db, tenantId).where('customers.id', '=', id).executeTakeFirst()) as CustomerRecord | undefined;
 }
 
+export async function findCustomerByExternalId(db: Executor, tenantId: string, externalId: string): Promise<CustomerRecord | undefined> {
+  return (await selectCustomers(db, tenantId).where('customers.external_id', '=', externalId).executeTakeFirst()) as CustomerRecord | undefined;
+}
+
 /** Takes the customer's row lock for the rest of the transaction; false when there is no such customer. */
 export async function lockCustomer(db: Executor, tenantId: string, id: string): Promise<boolean> {
   const row = await db.selectFrom('customers').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();

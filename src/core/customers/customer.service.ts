@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import { AppError, assertWritable, duplicate, notFound, validationFailed } from '../errors.js';
 import { channelsFromState, columnsFromState, stateFromRecord, toCustomer, type CustomerRecord } from './customer.mapper.js';
 import type { Customer, CustomerWrite } from './customer.model.js';
-import { deleteAccounts, deleteStoredResponses, findCompany, findCustomer, findCustomerIdBy, findCustomerIdByNameAndPostalCode, insertChannels, insertEvent, lockCustomer, redactEvents, replaceChannels, type Executor } from './customer.repository.js';
+import { deleteAccounts, deleteStoredResponses, findCompany, findCustomer, findCustomerByExternalId, findCustomerIdBy, findCustomerIdByNameAndPostalCode, insertChannels, insertEvent, lockCustomer, redactEvents, replaceChannels, type Executor } from './customer.repository.js';
 import { diffStates, normalizeState, stateForCreate, stateForPatch, type CustomerState } from './customer.rules.js';
 import type { NumberAllocator } from './numbers.js';
 
@@ -40,7 +40,7 @@ export class CustomerService {
   async create(ctx: Ctx, input: CustomerWrite, options: CreateOptions = {}): Promise<Customer> {
     assertWritable(ctx.tenant.settings);
     const state = this.normalize(ctx, stateForCreate(input));
-    await this.assertConsistent(this.db, ctx, state, null, options);
+    await this.assertConsistent(this.db, ctx, null, state, null, options);
     // Taken outside the transaction: see numbers.ts.
     const number = await this.numbers.next(ctx.tenant.id);
     const id = uuidv7();
@@ -77,9 +77,9 @@ export class CustomerService {
   }
 
   async getByExternalId(ctx: Ctx, externalId: string): Promise<Customer> {
-    const id = await findCustomerIdBy(this.db, ctx.tenant.id, 'external_id', externalId.trim());
-    if (!id) throw notFound();
-    return this.get(ctx, id);
+    const record = await findCustomerByExternalId(this.db, ctx.tenant.id, externalId.trim());
+    if (!record) throw notFound();
+    return toCustomer(record);
   }
 
   /** Applies an RFC 7396 merge patch to a live (not deleted) customer. */
@@ -202,7 +202,7 @@ export class CustomerService {
     const after = this.normalize(ctx, stateForPatch(before, patch));
     const changes = diffStates(before, after);
     if (Object.keys(changes).length === 0) return toCustomer(record);
-    await this.assertConsistent(trx, ctx, after, record.id, options);
+    await this.assertConsistent(trx, ctx, before, after, record.id, options);
     const now = new Date();
     await guardUnique(after, () =>
       trx
@@ -240,21 +240,23 @@ export class CustomerService {
   /**
    * The rules that need the database: unique identifiers (a friendly 409 naming the field and
    * the holder, before the constraint would refuse), and a company link to a business
-   * customer of the same tenant.
+   * customer of the same tenant. On an update, only what the update changes is checked: an
+   * unchanged identifier needs no look-up, and a link made earlier stays valid.
    */
-  private async assertConsistent(db: Executor, ctx: Ctx, state: CustomerState, selfId: string | null, options: WriteOptions) {
+  private async assertConsistent(db: Executor, ctx: Ctx, before: CustomerState | null, state: CustomerState, selfId: string | null, options: WriteOptions) {
+    const changed = (...fields: (keyof CustomerState)[]) => before === null || fields.some((f) => JSON.stringify(before[f]) !== JSON.stringify(state[f]));
     for (const { field, column } of Object.values(UNIQUE_FIELDS)) {
       const value = state[field];
-      if (value === null) continue;
+      if (value === null || !changed(field)) continue;
       const holder = await findCustomerIdBy(db, ctx.tenant.id, column, value);
       if (holder && holder !== selfId) throw duplicate(field, holder);
     }
     const postalCode = state.billingAddress?.postalCode;
-    if (options.uniqueNameAndPostalCode && state.name && postalCode) {
+    if (options.uniqueNameAndPostalCode && state.name && postalCode && changed('name', 'billingAddress')) {
       const holder = await findCustomerIdByNameAndPostalCode(db, ctx.tenant.id, state.name, postalCode);
       if (holder && holder !== selfId) throw duplicate('name', holder, 'name and billing postal code');
     }
-    if (state.companyId !== null) {
+    if (state.companyId !== null && changed('companyId')) {
       const company = await findCompany(db, ctx.tenant.id, state.companyId);
       if (!company || company.id === selfId) {
         throw validationFailed([{ field: 'companyId', message: 'must be the id of another business customer of this tenant', code: 'invalid_company' }]);
