@@ -92,6 +92,15 @@ export class TestServer {
     return new TenantClient(this, tenant, token);
   }
 
+  async countCustomers(tenantId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   close() {
     return this.server.close();
   }
