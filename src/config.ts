@@ -18,6 +18,8 @@ const ConfigSchema = Type.Object({
   ),
   PATRON_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   PATRON_BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 262_144 }),
+  /** Hosts or IPs outbound calls (CRM look-up, webhooks) may reach even when private, comma-separated. */
+  PATRON_OUTBOUND_ALLOW: Type.String({ default: '' }),
 });
 
 export type Env = Static<typeof ConfigSchema>;
@@ -30,6 +32,8 @@ export interface Config {
   adminToken: string | null;
   logLevel: Env['PATRON_LOG_LEVEL'];
   bodyLimit: number;
+  /** Exceptions to the outbound address check (see src/core/outbound/safe-fetch.ts). */
+  outboundAllow: string[];
 }
 
 export class ConfigError extends Error {}
@@ -65,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.PATRON_ADMIN_TOKEN ?? null,
     logLevel: e.PATRON_LOG_LEVEL,
     bodyLimit: e.PATRON_BODY_LIMIT,
+    outboundAllow: e.PATRON_OUTBOUND_ALLOW.split(',').map((h) => h.trim()).filter((h) => h !== ''),
   };
 }

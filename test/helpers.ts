@@ -20,6 +20,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     adminToken: ADMIN_TOKEN,
     logLevel: 'silent',
     bodyLimit: 262_144,
+    outboundAllow: [],
     ...overrides,
   };
 }
