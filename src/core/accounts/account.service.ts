@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/connect.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Ctx } from '../context.js';
-import { lockCustomer, insertEvent, type Executor } from '../customers/customer.repository.js';
+import { insertEvents, lockCustomer, type Executor } from '../customers/customer.repository.js';
 import { AppError, assertWritable, notFound } from '../errors.js';
 import type { Account, AccountAddress, AccountAddressInput, CreateAccount } from './account.model.js';
 
@@ -132,7 +132,7 @@ export class AccountService {
       await this.assertCustomer(trx, ctx, customerId, { forWrite: true });
       const at = new Date();
       const { type, changes } = await change(trx, at);
-      await insertEvent(trx, ctx.tenant.id, { customerId, type, actor: ctx.actor, changes, at });
+      await insertEvents(trx, ctx.tenant.id, customerId, [{ type, actor: ctx.actor, changes, at }]);
     });
   }
 

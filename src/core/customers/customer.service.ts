@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import { AppError, assertWritable, duplicate, notFound, validationFailed } from '../errors.js';
 import { channelsFromState, columnsFromState, stateFromRecord, toCustomer, type CustomerRecord } from './customer.mapper.js';
 import type { Customer, CustomerWrite } from './customer.model.js';
-import { deleteAccounts, deleteStoredResponses, findCompany, findCustomer, findCustomerByExternalId, findCustomerIdBy, findCustomerIdByNameAndPostalCode, insertChannels, insertEvent, lockCustomer, redactEvents, replaceChannels, type Executor } from './customer.repository.js';
+import { deleteAccounts, deleteStoredResponses, findCompany, findCustomer, findCustomerByExternalId, findCustomerIdBy, findCustomerIdByNameAndPostalCode, insertCustomer, lockCustomer, redactEvents, updateCustomer, type Executor, type NewEvent } from './customer.repository.js';
 import { diffStates, normalizeState, stateForCreate, stateForPatch, type CustomerState } from './customer.rules.js';
 import type { NumberAllocator } from './numbers.js';
 
@@ -41,33 +41,25 @@ export class CustomerService {
     assertWritable(ctx.tenant.settings);
     const state = this.normalize(ctx, stateForCreate(input));
     await this.assertConsistent(this.db, ctx, null, state, null, options);
-    // Taken outside the transaction: see numbers.ts.
+    // Taken outside the write: see numbers.ts.
     const number = await this.numbers.next(ctx.tenant.id);
     const id = uuidv7();
     const now = new Date();
-    return this.transact(ctx, async (trx) => {
-      await guardUnique(state, () =>
-        trx
-          .insertInto('customers')
-          .values({
-            tenant_id: ctx.tenant.id,
-            id,
-            number,
-            ...columnsFromState(state),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            deleted_at: options.deleted ? now : null,
-          })
-          .execute(),
-      );
-      await insertChannels(trx, ctx.tenant.id, id, channelsFromState(state));
-      await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.created', actor: ctx.actor, changes: diffStates(null, state), at: now });
-      if (options.deleted) {
-        await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.deleted', actor: ctx.actor, changes: { deletedAt: { from: null, to: now.toISOString() } }, at: now });
-      }
-      return toCustomer((await findCustomer(trx, ctx.tenant.id, id))!);
-    });
+    const events: NewEvent[] = [{ type: 'customer.created', actor: ctx.actor, changes: diffStates(null, state), at: now }];
+    if (options.deleted) events.push({ type: 'customer.deleted', actor: ctx.actor, changes: { deletedAt: { from: null, to: now.toISOString() } }, at: now });
+    // One statement writes the customer, its channels and its events: no transaction needed.
+    const record = await this.translateConflicts(ctx, () =>
+      guardUnique(state, () =>
+        insertCustomer(
+          this.db,
+          ctx.tenant.id,
+          { id, number, ...columnsFromState(state), version: 1, created_at: now, updated_at: now, deleted_at: options.deleted ? now : null },
+          channelsFromState(state),
+          events,
+        ),
+      ),
+    );
+    return toCustomer(record);
   }
 
   async get(ctx: Ctx, id: string): Promise<Customer> {
@@ -94,7 +86,7 @@ export class CustomerService {
   async delete(ctx: Ctx, id: string, options: WriteOptions = {}): Promise<Customer> {
     return this.mutate(ctx, id, options, async (trx, record) => {
       assertLive(record);
-      return this.setLifecycle(trx, ctx, record, 'customer.deleted', { deleted_at: new Date() });
+      return toCustomer(await this.setLifecycle(trx, ctx, record, 'customer.deleted', { deleted_at: new Date() }));
     });
   }
 
@@ -107,8 +99,7 @@ export class CustomerService {
       if (record.purged_at) throw purgedError();
       if (!record.deleted_at) throw new AppError('customer_not_deleted', 'The customer is not deleted.');
       const restored = await this.setLifecycle(trx, ctx, record, 'customer.restored', { deleted_at: null });
-      if (!options.patch) return restored;
-      return this.applyPatch(trx, ctx, (await findCustomer(trx, ctx.tenant.id, id))!, options.patch, options);
+      return options.patch ? this.applyPatch(trx, ctx, restored, options.patch, options) : toCustomer(restored);
     });
   }
 
@@ -124,19 +115,19 @@ export class CustomerService {
       const now = new Date();
       const before = stateFromRecord(record);
       const tombstone: CustomerState = { ...stateForCreate({}), type: before.type, status: before.status, externalId: before.externalId, companyNumber: before.companyNumber };
-      await trx
-        .updateTable('customers')
-        .set({ ...columnsFromState(tombstone), deleted_at: record.deleted_at ?? now, purged_at: now, updated_at: now, version: record.version + 1 })
-        .where('tenant_id', '=', ctx.tenant.id)
-        .where('id', '=', id)
-        .execute();
-      await replaceChannels(trx, ctx.tenant.id, id, []);
       await deleteAccounts(trx, ctx.tenant.id, id);
       await redactEvents(trx, ctx.tenant.id, id);
       // A stored Idempotency-Key response is a copy of the customer as it was.
       await deleteStoredResponses(trx, ctx.tenant.id, id);
-      await insertEvent(trx, ctx.tenant.id, { customerId: id, type: 'customer.purged', actor: ctx.actor, changes: {}, at: now });
-      return toCustomer((await findCustomer(trx, ctx.tenant.id, id))!);
+      const purged = await updateCustomer(
+        trx,
+        ctx.tenant.id,
+        record,
+        { ...columnsFromState(tombstone), deleted_at: record.deleted_at ?? now, purged_at: now, updated_at: now, version: record.version + 1 },
+        [],
+        [{ type: 'customer.purged', actor: ctx.actor, changes: {}, at: now }],
+      );
+      return toCustomer(purged);
     });
   }
 
@@ -204,53 +195,35 @@ export class CustomerService {
     if (Object.keys(changes).length === 0) return toCustomer(record);
     await this.assertConsistent(trx, ctx, before, after, record.id, options);
     const now = new Date();
-    await guardUnique(after, () =>
-      trx
-        .updateTable('customers')
-        .set({ ...columnsFromState(after), version: record.version + 1, updated_at: now })
-        .where('tenant_id', '=', ctx.tenant.id)
-        .where('id', '=', record.id)
-        .execute(),
-    );
-    const channelsBefore = JSON.stringify(channelsFromState(before));
     const channelsAfter = channelsFromState(after);
-    if (JSON.stringify(channelsAfter) !== channelsBefore) await replaceChannels(trx, ctx.tenant.id, record.id, channelsAfter);
-    await insertEvent(trx, ctx.tenant.id, { customerId: record.id, type: 'customer.updated', actor: ctx.actor, changes, at: now });
-    return toCustomer((await findCustomer(trx, ctx.tenant.id, record.id))!);
+    const channelsChanged = JSON.stringify(channelsAfter) !== JSON.stringify(channelsFromState(before));
+    const updated = await guardUnique(after, () =>
+      updateCustomer(
+        trx,
+        ctx.tenant.id,
+        record,
+        { ...columnsFromState(after), version: record.version + 1, updated_at: now },
+        channelsChanged ? channelsAfter : null,
+        [{ type: 'customer.updated', actor: ctx.actor, changes, at: now }],
+      ),
+    );
+    return toCustomer(updated);
   }
 
-  private async setLifecycle(trx: Executor, ctx: Ctx, record: CustomerRecord, type: string, set: { deleted_at: Date | null }): Promise<Customer> {
+  private async setLifecycle(trx: Executor, ctx: Ctx, record: CustomerRecord, type: string, set: { deleted_at: Date | null }): Promise<CustomerRecord> {
     const now = new Date();
-    await trx
-      .updateTable('customers')
-      .set({ ...set, version: record.version + 1, updated_at: now })
-      .where('tenant_id', '=', ctx.tenant.id)
-      .where('id', '=', record.id)
-      .execute();
-    await insertEvent(trx, ctx.tenant.id, {
-      customerId: record.id,
-      type,
-      actor: ctx.actor,
-      changes: { deletedAt: { from: record.deleted_at?.toISOString() ?? null, to: set.deleted_at?.toISOString() ?? null } },
-      at: now,
-    });
-    return toCustomer((await findCustomer(trx, ctx.tenant.id, record.id))!);
+    const changes = { deletedAt: { from: record.deleted_at?.toISOString() ?? null, to: set.deleted_at?.toISOString() ?? null } };
+    return updateCustomer(trx, ctx.tenant.id, record, { ...set, version: record.version + 1, updated_at: now }, null, [{ type, actor: ctx.actor, changes, at: now }]);
   }
 
   /**
-   * The rules that need the database: unique identifiers (a friendly 409 naming the field and
-   * the holder, before the constraint would refuse), and a company link to a business
-   * customer of the same tenant. On an update, only what the update changes is checked: an
-   * unchanged identifier needs no look-up, and a link made earlier stays valid.
+   * The rules that need the database and no constraint enforces: a company link to a business
+   * customer of the same tenant, and (seed 004) one customer per name and billing postal code.
+   * Unique identifiers are left to their constraints (see translateConflicts). On an update only
+   * what the update changes is checked: a link made earlier stays valid.
    */
   private async assertConsistent(db: Executor, ctx: Ctx, before: CustomerState | null, state: CustomerState, selfId: string | null, options: WriteOptions) {
     const changed = (...fields: (keyof CustomerState)[]) => before === null || fields.some((f) => JSON.stringify(before[f]) !== JSON.stringify(state[f]));
-    for (const { field, column } of Object.values(UNIQUE_FIELDS)) {
-      const value = state[field];
-      if (value === null || !changed(field)) continue;
-      const holder = await findCustomerIdBy(db, ctx.tenant.id, column, value);
-      if (holder && holder !== selfId) throw duplicate(field, holder);
-    }
     const postalCode = state.billingAddress?.postalCode;
     if (options.uniqueNameAndPostalCode && state.name && postalCode && changed('name', 'billingAddress')) {
       const holder = await findCustomerIdByNameAndPostalCode(db, ctx.tenant.id, state.name, postalCode);
@@ -264,14 +237,19 @@ export class CustomerService {
     }
   }
 
+  /** Runs a transaction; see translateConflicts. */
+  private transact<T>(ctx: Ctx, fn: (trx: Executor) => Promise<T>): Promise<T> {
+    return this.translateConflicts(ctx, () => this.db.transaction().execute(fn));
+  }
+
   /**
-   * Runs a transaction; a unique violation raised inside it (a concurrent write won the race
-   * between assertUnique and the statement) becomes the same friendly 409, looked up once the
-   * failed transaction has ended.
+   * A unique identifier taken by another customer becomes a 409 naming the field and its
+   * holder, looked up once the failed statement (and its transaction) has ended. The constraint
+   * is the only check: a look-up before the write would cost a round trip and still race.
    */
-  private async transact<T>(ctx: Ctx, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  private async translateConflicts<T>(ctx: Ctx, run: () => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction().execute(fn);
+      return await run();
     } catch (err) {
       if (!(err instanceof UniqueConflict)) throw err;
       const holder = await findCustomerIdBy(this.db, ctx.tenant.id, UNIQUE_FIELDS[err.constraint]!.column, err.value);
