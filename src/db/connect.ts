@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './database.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { preparedName } from './precompiled.js';
 
 export type Db = Kysely<Database>;
 
@@ -29,6 +30,16 @@ const pgTypes = {
   },
 };
 
+/** Kysely sends `query(sql, values)`; the precompiled statements go as named (prepared) ones. */
+class PreparingClient extends pg.Client {
+  // pg's overloads can't be restated here: the wrapper only adds `name` and passes the rest on.
+  override query(...args: any[]): any {
+    const [text, values, callback] = args;
+    const name = typeof text === 'string' ? preparedName(text) : undefined;
+    return name ? super.query({ name, text, values }, callback) : (super.query as (...a: any[]) => any)(...args);
+  }
+}
+
 export async function openDatabase(database: Config['database']): Promise<DatabaseHandle> {
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -36,6 +47,7 @@ export async function openDatabase(database: Config['database']): Promise<Databa
       max: database.poolSize,
       types: pgTypes,
       application_name: 'patron',
+      Client: PreparingClient,
     });
     // A pool error on an idle client must not crash the process; the next query reconnects.
     pool.on('error', () => {});
