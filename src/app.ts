@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { uuidv7 } from 'uuidv7';
@@ -39,8 +40,31 @@ function validators() {
   const strictUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false })).addFormat('uuid', strictUuid);
   const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' })).addFormat('uuid', strictUuid);
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => lazily(() => (httpPart === 'body' ? body : text).compile(schema));
 }
+
+/**
+ * Schemas are compiled at a route's first request, not at start-up: compiling every route's
+ * validators and serializers (/v1, the admin API, five surfaces) was about half of the
+ * start-up's CPU time (docs/performance.md), mostly for routes a given installation never calls.
+ * `errors` is copied because Fastify reads a failed validation's errors off the function.
+ */
+function lazily<F extends ((data: any) => any) & { errors?: any }>(compile: () => F): F {
+  let compiled: F | undefined;
+  const run = ((data: unknown) => {
+    compiled ??= compile();
+    const result = compiled(data);
+    run.errors = compiled.errors;
+    return result;
+  }) as F;
+  return run;
+}
+
+const defaultSerializers = SerializerSelector();
+const lazySerializers: typeof defaultSerializers = (externalSchemas, options) => {
+  const build = defaultSerializers(externalSchemas, options);
+  return (route) => lazily(() => build(route));
+};
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options;
@@ -53,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);
