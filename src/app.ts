@@ -7,7 +7,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { uuidv7 } from 'uuidv7';
 import { AccountAddressSchema, AccountSchema } from './core/accounts/account.model.js';
-import { CustomerEventSchema, CustomerSchema } from './core/customers/customer.model.js';
+import { ChannelSchema, CustomerEventSchema, CustomerSchema, TicketLinkSchema } from './core/customers/customer.model.js';
+import { BrandSchema } from './core/brands/brand.model.js';
+import { CustomFieldDefinitionSchema } from './core/custom-fields/custom-field.model.js';
 import { authenticateRequest, authorize, bearerSecret } from './http/auth.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { routeNotFound, trackRoutes } from './http/method-not-allowed.js';
@@ -15,7 +17,10 @@ import { ProblemSchema, problemErrorHandler } from './http/problem.js';
 import { adminRoutes } from './http/routes/admin/admin.js';
 import { healthRoutes } from './http/routes/health.js';
 import { v1AccountRoutes } from './http/routes/v1/accounts.js';
+import { v1BrandRoutes } from './http/routes/v1/brands.js';
+import { v1CustomFieldRoutes } from './http/routes/v1/custom-fields.js';
 import { v1CustomerRoutes } from './http/routes/v1/customers.js';
+import { v1ChannelTimelineRoutes } from './http/routes/v1/channels-timeline.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { OAuthClientSchema, TenantSchema, TokenSchema } from './http/schemas/admin.js';
 import type { Services } from './services.js';
@@ -85,7 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Fastify parses text/plain by default; no Patron endpoint takes it, so it is a 415 like any other non-JSON body.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  for (const schema of [ProblemSchema, CustomerSchema, CustomerEventSchema, AccountAddressSchema, AccountSchema, TenantSchema, TokenSchema, OAuthClientSchema]) {
+  for (const schema of [ProblemSchema, CustomerSchema, CustomerEventSchema, ChannelSchema, TicketLinkSchema, AccountAddressSchema, AccountSchema, TenantSchema, TokenSchema, OAuthClientSchema, BrandSchema, CustomFieldDefinitionSchema]) {
     app.addSchema(schema);
   }
 
@@ -122,6 +127,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'customers', description: 'The customer core (/v1)' },
         { name: 'accounts', description: 'Accounts (e.g. wallets) and their addresses, per customer (/v1)' },
+        { name: 'channels', description: 'A customer’s channels (emails, phones, WhatsApp, handles) as records with stable ids (/v1)' },
+        { name: 'timeline', description: 'External events on a customer’s timeline, and its ticket links (/v1)' },
+        { name: 'brands', description: 'The tenant’s brands, read-only (/v1; managed through /admin/v1)' },
+        { name: 'custom fields', description: 'The tenant’s custom field definitions (/v1)' },
         { name: 'oauth', description: 'OAuth 2.0 client credentials' },
         { name: 'admin', description: 'Tenants and tokens (/admin/v1, admin token)' },
         { name: 'operations', description: 'Health and readiness' },
@@ -143,7 +152,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
       registerIdempotency(v1, services.idempotency);
       await v1.register(v1CustomerRoutes, { services });
+      await v1.register(v1ChannelTimelineRoutes, { services });
       await v1.register(v1AccountRoutes, { services });
+      await v1.register(v1BrandRoutes, { services });
+      await v1.register(v1CustomFieldRoutes, { services });
     },
     { prefix: '/v1' },
   );

@@ -9,6 +9,8 @@ import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { oauthClientDto, tenantDto, tokenDto } from './http/routes/admin/admin.js';
 import { createClient, listClients, revokeClient } from './core/auth/oauth.service.js';
+import type { CreateBrand, PatchBrand } from './core/brands/brand.model.js';
+import { BrandService } from './core/brands/brand.service.js';
 import { describeDatabase, startServer } from './server.js';
 
 /**
@@ -30,6 +32,9 @@ interface AdminBackend {
   createOAuthClient(tenantId: string, body: { name: string; scopes: string[] }): Promise<Json>;
   listOAuthClients(tenantId: string): Promise<Json[]>;
   revokeOAuthClient(id: string): Promise<Json>;
+  createBrand(tenantId: string, body: CreateBrand): Promise<Json>;
+  listBrands(tenantId: string): Promise<Json[]>;
+  updateBrand(tenantId: string, brandId: number, body: PatchBrand): Promise<Json>;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,7 @@ async function directBackend(config: Config): Promise<AdminBackend> {
   const database = await openDatabase(config.database);
   await migrateToLatest(database.db);
   const db = database.db;
+  const brands = new BrandService(db);
   return {
     createTenant: async (body) => tenantDto(await createTenant(db, { name: String(body.name) })),
     listTenants: async () => {
@@ -61,6 +67,9 @@ async function directBackend(config: Config): Promise<AdminBackend> {
     },
     listOAuthClients: async (tenantId) => (await listClients(db, tenantId)).map(oauthClientDto),
     revokeOAuthClient: async (id) => oauthClientDto(await revokeClient(db, id)),
+    createBrand: (tenantId, body) => brands.create(tenantId, body),
+    listBrands: (tenantId) => brands.list(tenantId),
+    updateBrand: (tenantId, brandId, body) => brands.update(tenantId, brandId, body),
     close: () => database.close(),
   };
 }
@@ -95,6 +104,9 @@ function httpBackend(server: string, adminToken: string): AdminBackend {
     createOAuthClient: (tenantId, body) => call('POST', `/tenants/${tenantId}/oauth-clients`, body),
     listOAuthClients: async (tenantId) => (await call('GET', `/tenants/${tenantId}/oauth-clients`)).data as Json[],
     revokeOAuthClient: (id) => call('DELETE', `/oauth-clients/${id}`),
+    createBrand: (tenantId, body) => call('POST', `/tenants/${tenantId}/brands`, body),
+    listBrands: async (tenantId) => (await call('GET', `/tenants/${tenantId}/brands`)).data as Json[],
+    updateBrand: (tenantId, brandId, body) => call('PATCH', `/tenants/${tenantId}/brands/${brandId}`, body),
     close: async () => {},
   };
 }
@@ -280,8 +292,57 @@ oauthClients
   .addOption(jsonOption)
   .action((id: string, o) => withBackend(o, async (b) => print(await b.revokeOAuthClient(id), !!o.json, OAUTH_COLUMNS)));
 
+const BRAND_COLUMNS = ['id', 'name', 'crmLookupUrl', 'searchCustomersByChannel'];
+const parseBrandId = (raw: string) => {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id < 1) throw new Error(`brand id must be a positive integer, not ${JSON.stringify(raw)}`);
+  return id;
+};
+
+const brands = program.command('brands').description('manage a tenant’s brands (seed 003)');
+brands
+  .command('create <tenantId>')
+  .requiredOption('--name <name>', 'the brand’s name')
+  .option('--crm-lookup-url <url>', 'http(s) URL of the brand’s CRM look-up')
+  .option('--search-customers-by-channel', 'a channel value may identify a customer instead of its external id')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((tenantId: string, o) =>
+    withBackend(o, async (b) => {
+      const body: CreateBrand = { name: o.name, searchCustomersByChannel: !!o.searchCustomersByChannel };
+      if (o.crmLookupUrl !== undefined) body.crmLookupUrl = o.crmLookupUrl;
+      print(await b.createBrand(tenantId, body), !!o.json, BRAND_COLUMNS);
+    }),
+  );
+brands
+  .command('list <tenantId>')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((tenantId: string, o) => withBackend(o, async (b) => print(await b.listBrands(tenantId), !!o.json, BRAND_COLUMNS)));
+brands
+  .command('update <tenantId> <brandId>')
+  .option('--name <name>')
+  .option('--crm-lookup-url <url>', 'http(s) URL of the brand’s CRM look-up')
+  .option('--no-crm-lookup-url', 'remove the CRM look-up URL')
+  .option('--search-customers-by-channel', 'turn search by channel on')
+  .option('--no-search-customers-by-channel', 'turn search by channel off')
+  .addOption(serverOption)
+  .addOption(jsonOption)
+  .action((tenantId: string, brandId: string, o) =>
+    withBackend(o, async (b) => {
+      const body: PatchBrand = {};
+      if (o.name !== undefined) body.name = o.name;
+      // Commander gives `false` for --no-crm-lookup-url: that clears the URL.
+      if (o.crmLookupUrl !== undefined) body.crmLookupUrl = o.crmLookupUrl === false ? null : o.crmLookupUrl;
+      if (o.searchCustomersByChannel !== undefined) body.searchCustomersByChannel = o.searchCustomersByChannel;
+      print(await b.updateBrand(tenantId, parseBrandId(brandId), body), !!o.json, BRAND_COLUMNS);
+    }),
+  );
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof ConfigError || err instanceof AppError || err instanceof Error ? err.message : String(err);
-  process.stderr.write(`patron: ${message}\n`);
+  // Field errors as --server prints them, so both modes name the offending option's field.
+  const fields = err instanceof AppError && err.errors.length > 0 ? ` ${JSON.stringify(err.errors)}` : '';
+  process.stderr.write(`patron: ${message}${fields}\n`);
   process.exit(1);
 });

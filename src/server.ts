@@ -5,6 +5,7 @@ import { ensureAdminToken } from './core/auth/admin-token.js';
 import { ensureSigningKey } from './core/auth/oauth.service.js';
 import { openDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createSafeFetch } from './core/outbound/safe-fetch.js';
 import { createServices } from './services.js';
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -24,7 +25,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     await migrateToLatest(database.db);
     const admin = await ensureAdminToken(database.db, config.adminToken);
-    const services = createServices(database, { adminTokenHash: admin.hash, signingKey: await ensureSigningKey(database.db) });
+    const services = createServices(
+      database,
+      { adminTokenHash: admin.hash, signingKey: await ensureSigningKey(database.db) },
+      createSafeFetch({ allowHosts: config.outboundAllow }),
+    );
     const app = await buildApp({ services, logLevel: config.logLevel, bodyLimit: config.bodyLimit });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

@@ -25,7 +25,11 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'not_acceptable'
   | 'internal_error'
-  | 'writes_disabled';
+  | 'writes_disabled'
+  | 'crm_not_configured'
+  | 'crm_unavailable'
+  | 'crm_bad_response'
+  | 'crm_timeout';
 
 export interface FieldError {
   /** JSON-pointer-like dotted path of the offending field, e.g. `billingAddress.country`. */
@@ -56,6 +60,10 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   precondition_required: 428,
   internal_error: 500,
   writes_disabled: 503,
+  crm_not_configured: 409,
+  crm_unavailable: 502,
+  crm_bad_response: 502,
+  crm_timeout: 504,
 };
 
 export class AppError extends Error {

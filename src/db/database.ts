@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CustomFieldOptions, CustomFieldType } from '../core/custom-fields/custom-field.model.js';
 import type { BillingAddress, Location } from '../core/customers/customer.model.js';
 
 /**
@@ -66,6 +67,7 @@ export interface CustomerTable {
   category: Generated<'customer' | 'broker_3pl'>;
   status: 'active' | 'inactive' | 'suspended' | 'blocked';
   company_id: string | null;
+  brand_id: number | null;
   external_id: string | null;
   company_number: string | null;
   fax: string | null;
@@ -108,7 +110,16 @@ export interface CustomerEventTable {
   type: string;
   actor: Json<Actor>;
   changes: Json<Record<string, unknown>>;
+  /** What an event carries besides field changes (external events, channel and ticket events). */
+  details: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   occurred_at: Timestamp;
+}
+
+export interface CustomerTicketTable {
+  tenant_id: string;
+  customer_id: string;
+  ticket_id: string;
+  linked_at: DefaultTimestamp;
 }
 
 export interface Actor {
@@ -158,6 +169,26 @@ export interface OAuthClientTable {
   created_at: DefaultTimestamp;
 }
 
+export interface BrandTable {
+  tenant_id: string;
+  id: Generated<number>;
+  name: string;
+  crm_lookup_url: string | null;
+  search_customers_by_channel: boolean;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CustomFieldDefinitionTable {
+  tenant_id: string;
+  name: string;
+  type: CustomFieldType;
+  label: string | null;
+  options: Json<CustomFieldOptions>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
 export interface Database {
   installation: InstallationTable;
   tenants: TenantTable;
@@ -166,10 +197,13 @@ export interface Database {
   customers: CustomerTable;
   customer_channels: CustomerChannelTable;
   customer_events: CustomerEventTable;
+  customer_tickets: CustomerTicketTable;
   idempotency_keys: IdempotencyKeyTable;
   customer_accounts: CustomerAccountTable;
   account_addresses: AccountAddressTable;
   oauth_clients: OAuthClientTable;
+  brands: BrandTable;
+  custom_field_definitions: CustomFieldDefinitionTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -179,4 +213,7 @@ export type NewCustomerRow = Insertable<CustomerTable>;
 export type CustomerUpdate = Updateable<CustomerTable>;
 export type ChannelRow = Selectable<CustomerChannelTable>;
 export type CustomerEventRow = Selectable<CustomerEventTable>;
+export type CustomerTicketRow = Selectable<CustomerTicketTable>;
 export type OAuthClientRow = Selectable<OAuthClientTable>;
+export type BrandRow = Selectable<BrandTable>;
+export type CustomFieldDefinitionRow = Selectable<CustomFieldDefinitionTable>;

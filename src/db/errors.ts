@@ -25,6 +25,11 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return constraint === undefined || (err as PgError).constraint === constraint;
 }
 
+export function isForeignKeyViolation(err: unknown, constraint?: string): boolean {
+  if (pgErrorCode(err) !== PG.foreignKeyViolation) return false;
+  return constraint === undefined || (err as PgError).constraint === constraint;
+}
+
 export function violatedConstraint(err: unknown): string | undefined {
   const c = (err as PgError | null)?.constraint;
   return typeof c === 'string' ? c : undefined;

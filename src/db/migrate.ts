@@ -1,11 +1,15 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_core.js';
 import * as m0002 from './migrations/0002_surfaces.js';
+import * as m0003 from './migrations/0003_brands_custom_fields.js';
+import * as m0004 from './migrations/0004_channels_timeline.js';
 
 /** Migrations are listed here, in order, so the built service needs no file-system scan. */
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_surfaces': m0002,
+  '0003_brands_custom_fields': m0003,
+  '0004_channels_timeline': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

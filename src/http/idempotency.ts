@@ -67,10 +67,15 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The top-level `id` of a JSON response body, when it is a UUID. */
+/**
+ * The customer a stored response shows, so that its purge can drop the copy: the body's
+ * top-level `customerId` (a channel, an event, a ticket link, an account), else its `id` (a
+ * customer), when it is a UUID.
+ */
 function resourceIdOf(body: string): string | null {
   try {
-    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
+    const parsed = JSON.parse(body) as { id?: unknown; customerId?: unknown } | null;
+    const id = parsed?.customerId ?? parsed?.id;
     return typeof id === 'string' && UUID.test(id) ? id : null;
   } catch {
     return null;

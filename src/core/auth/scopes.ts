@@ -1,4 +1,8 @@
-/** Patron's scopes. `customers:write` is shorthand for create + update + delete. */
+/**
+ * Patron's scopes. `customers:write` is shorthand for create + update + delete.
+ * `custom_fields:write` (define the tenant's custom fields) is apart on purpose: it changes what
+ * every customer write of the tenant accepts, so a customer-writing client doesn't get it.
+ */
 export const SCOPES = [
   'customers:read',
   'customers:create',
@@ -6,6 +10,7 @@ export const SCOPES = [
   'customers:delete',
   'customers:purge',
   'customers:write',
+  'custom_fields:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -20,7 +25,8 @@ export const SCOPE_ALIASES: Record<string, Scope[]> = {
   'customer:update': ['customers:update'],
   'customer:delete': ['customers:delete'],
   CUSTOMER_READ: ['customers:read'],
-  CUSTOMER_CUD: ['customers:create', 'customers:update', 'customers:delete'],
+  // Seed 003 lists itemPurgeData among the CUSTOMER_CUD endpoints.
+  CUSTOMER_CUD: ['customers:create', 'customers:update', 'customers:delete', 'customers:purge'],
 };
 
 /** Every scope name a token or OAuth client may be granted. */

@@ -1,6 +1,7 @@
-import type { ChannelType, CustomerEventRow, CustomerRow } from '../../db/database.js';
-import type { Customer, CustomerEvent } from './customer.model.js';
-import { phoneLookupKey, type CustomerState } from './customer.rules.js';
+import { uuidv7 } from 'uuidv7';
+import type { ChannelType, CustomerEventRow, CustomerRow, CustomerTicketRow } from '../../db/database.js';
+import type { Channel, Customer, CustomerEvent, TicketLink } from './customer.model.js';
+import { channelLookupKey, type CustomerState } from './customer.rules.js';
 
 /**
  * The one place where stored rows and the customer model meet: rows become states and API
@@ -8,7 +9,8 @@ import { phoneLookupKey, type CustomerState } from './customer.rules.js';
  * (tenant_id, …) have no way out of this file.
  */
 
-export interface StoredChannel {
+/** A channel row as a state describes it, before it has an id. */
+export interface ChannelDraft {
   type: ChannelType;
   label: string;
   value: string;
@@ -18,7 +20,59 @@ export interface StoredChannel {
   position: number;
 }
 
+export interface StoredChannel extends ChannelDraft {
+  id: string;
+  /** As the database wrote it into JSON (any ISO 8601 form). */
+  createdAt: string;
+}
+
 export type CustomerRecord = CustomerRow & { channels: StoredChannel[] };
+
+/** What identifies a channel across writes: its type, label and value. */
+export const channelKey = (c: { type: string; label: string; value: string }) => `${c.type}\u0000${c.label}\u0000${c.value}`;
+
+export interface ChannelPlan {
+  /** The customer's channels after the write, in order. */
+  channels: StoredChannel[];
+  /** Rows to insert, or (same id) to update in place. */
+  upsert: StoredChannel[];
+  /** Ids of rows to delete. */
+  remove: string[];
+}
+
+/**
+ * The row writes that turn `current` into `wanted`. A channel keeps its id while its key stays;
+ * `identities` overrides the key a current channel is matched by (a channel edited through its
+ * own endpoint keeps its id under its new value; null: removed, never matched). Only new or
+ * changed rows are written.
+ */
+export function planChannels(current: StoredChannel[], wanted: ChannelDraft[], at: Date, identities: ReadonlyMap<string, string | null> = new Map()): ChannelPlan {
+  const byKey = new Map<string, StoredChannel>();
+  const removed: string[] = [];
+  for (const c of current) {
+    const key = identities.has(c.id) ? identities.get(c.id)! : channelKey(c);
+    if (key === null) removed.push(c.id);
+    else byKey.set(key, c);
+  }
+  const channels: StoredChannel[] = [];
+  const upsert: StoredChannel[] = [];
+  for (const draft of wanted) {
+    const key = channelKey(draft);
+    const existing = byKey.get(key);
+    byKey.delete(key);
+    const channel: StoredChannel = { ...draft, id: existing?.id ?? uuidv7(), createdAt: existing?.createdAt ?? at.toISOString() };
+    channels.push(channel);
+    const same =
+      existing &&
+      existing.label === draft.label &&
+      existing.value === draft.value &&
+      existing.normalized === draft.normalized &&
+      existing.isPrimary === draft.isPrimary &&
+      existing.position === draft.position;
+    if (!same) upsert.push(channel);
+  }
+  return { channels, upsert, remove: [...removed, ...[...byKey.values()].map((c) => c.id)] };
+}
 
 export function stateFromRecord(record: CustomerRecord): CustomerState {
   const channels = [...record.channels].sort((a, b) => a.position - b.position);
@@ -33,6 +87,7 @@ export function stateFromRecord(record: CustomerRecord): CustomerState {
     category: record.category,
     status: record.status,
     companyId: record.company_id,
+    brandId: record.brand_id,
     externalId: record.external_id,
     companyNumber: record.company_number,
     email: primary('email'),
@@ -73,8 +128,33 @@ export function toCustomerEvent(row: CustomerEventRow): CustomerEvent {
     type: row.type,
     actor: row.actor,
     changes: row.changes,
+    details: row.details ?? null,
     occurredAt: row.occurred_at.toISOString(),
   };
+}
+
+export function toChannel(customerId: string, channel: StoredChannel): Channel {
+  return {
+    id: channel.id,
+    customerId,
+    type: channel.type,
+    label: channel.label,
+    value: channel.value,
+    primary: channel.isPrimary,
+    position: channel.position,
+    createdAt: new Date(channel.createdAt).toISOString(),
+  };
+}
+
+/** A customer with its channel records (ids included): what seed 003's surface lists. */
+export type CustomerWithChannels = Customer & { channels: Channel[] };
+
+export function toCustomerWithChannels(record: CustomerRecord): CustomerWithChannels {
+  return { ...toCustomer(record), channels: record.channels.map((c) => toChannel(record.id, c)) };
+}
+
+export function toTicketLink(row: Pick<CustomerTicketRow, 'customer_id' | 'ticket_id' | 'linked_at'>): TicketLink {
+  return { customerId: row.customer_id, ticketId: row.ticket_id, linkedAt: row.linked_at.toISOString() };
 }
 
 /** The customers-table columns a state sets. */
@@ -87,6 +167,7 @@ export function columnsFromState(state: CustomerState) {
     category: state.category,
     status: state.status,
     company_id: state.companyId,
+    brand_id: state.brandId,
     external_id: state.externalId,
     company_number: state.companyNumber,
     fax: state.fax,
@@ -102,10 +183,10 @@ export function columnsFromState(state: CustomerState) {
 }
 
 /** The channel rows a (normalised) state stands for, primary first. */
-export function channelsFromState(state: CustomerState): StoredChannel[] {
-  const out: StoredChannel[] = [];
+export function channelsFromState(state: CustomerState): ChannelDraft[] {
+  const out: ChannelDraft[] = [];
   const push = (type: ChannelType, value: string, isPrimary: boolean, label = '') =>
-    out.push({ type, label, value, normalized: type === 'phone' || type === 'whatsapp' ? phoneLookupKey(value) : value, isPrimary, position: out.length });
+    out.push({ type, label, value, normalized: channelLookupKey(type, value), isPrimary, position: out.length });
   if (state.email) push('email', state.email, true);
   for (const e of state.additionalEmails) push('email', e, false);
   if (state.phone) push('phone', state.phone, true);

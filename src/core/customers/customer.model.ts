@@ -75,7 +75,8 @@ export const LocationSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const HANDLE_NETWORK = '^[a-z][a-z0-9_]{0,31}$';
+/** A handle's network (`twitter`, `facebook`, …): a key of `handles`, a channel's label. */
+export const HANDLE_NETWORK = '^[a-z][a-z0-9_]{0,31}$';
 
 /** Writable fields. Every one may be `null` (cleared); in a merge patch, an absent field is unchanged. */
 export const CustomerWriteSchema = Type.Object(
@@ -87,6 +88,7 @@ export const CustomerWriteSchema = Type.Object(
     category: Type.Optional(CustomerCategorySchema),
     status: Type.Optional(CustomerStatusSchema),
     companyId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'The company (a business customer of the same tenant) this customer belongs to.' }))),
+    brandId: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The brand (of the same tenant) the customer belongs to.' }))),
     externalId: Type.Optional(Nullable(Text(LIMITS.externalId, { minLength: 1 }))),
     companyNumber: Type.Optional(Nullable(Text(LIMITS.companyNumber, { minLength: 1 }))),
     email: Type.Optional(Nullable(Text(LIMITS.email))),
@@ -115,7 +117,7 @@ export const CustomerWriteSchema = Type.Object(
     customFields: Type.Optional(
       Nullable(
         Type.Record(Type.String(), Type.Unknown(), {
-          description: `Free key/value data: at most ${LIMITS.customFieldCount} keys matching ^[A-Za-z][A-Za-z0-9_]*$ (≤ ${LIMITS.customFieldKey} chars), each value ≤ ${LIMITS.customFieldValueBytes} bytes of JSON, ${LIMITS.customFieldsTotalBytes} bytes in all. Patched per key (RFC 7396).`,
+          description: `Key/value data: at most ${LIMITS.customFieldCount} keys matching ^[A-Za-z][A-Za-z0-9_]*$ (≤ ${LIMITS.customFieldKey} chars), each value ≤ ${LIMITS.customFieldValueBytes} bytes of JSON, ${LIMITS.customFieldsTotalBytes} bytes in all. Patched per key (RFC 7396). Once the tenant defines custom fields (/v1/custom-fields), every key a write sets must be defined and its value fit the definition's type.`,
         }),
       ),
     ),
@@ -141,6 +143,7 @@ export const CustomerSchema = Type.Object(
     category: CustomerCategorySchema,
     status: CustomerStatusSchema,
     companyId: Nullable(Type.String({ format: 'uuid' })),
+    brandId: Nullable(Type.Integer()),
     externalId: Nullable(Type.String()),
     companyNumber: Nullable(Type.String()),
     email: Nullable(Type.String({ description: 'Primary email, lower-cased.' })),
@@ -173,14 +176,100 @@ export const CustomerEventSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     customerId: Type.String({ format: 'uuid' }),
-    type: Type.String({ examples: ['customer.created', 'customer.updated', 'customer.deleted'] }),
+    type: Type.String({ examples: ['customer.created', 'customer.updated', 'customer.channel_added', 'customer.ticket_linked', 'external.order'] }),
     actor: Type.Object({ type: Type.String(), id: Nullable(Type.String()) }),
     changes: Type.Record(Type.String(), Type.Unknown(), {
       description: 'Per changed field: `{"from": …, "to": …}`. After a purge, only `{"redacted": true}`.',
     }),
+    details: Nullable(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'What the event carries besides field changes: `{initiatedBy, message, sourceUrl}` for an `external.*` event, `{channel: {id, type, label}}` for a channel event, `{ticketId}` for a ticket event; null for the others. After a purge, `{"redacted": true}`.',
+      }),
+    ),
     occurredAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'CustomerEvent', additionalProperties: false },
 );
 
 export type CustomerEvent = Static<typeof CustomerEventSchema>;
+
+// ---- channels, external events, ticket links (seed 003) ----
+
+/** Patron's channel types; a `handle`'s label names its network. See channel-types.ts for the seed's names and numbers. */
+export const CHANNEL_TYPES = ['email', 'phone', 'whatsapp', 'handle'] as const;
+
+export const TIMELINE_LIMITS = {
+  eventType: 64,
+  initiatedBy: 200,
+  message: 5_000,
+  sourceUrl: 2_048,
+  ticketId: 100,
+} as const;
+
+export const ChannelSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid', description: 'Stable while the channel keeps its type, label and value (and across updates through this channel’s own endpoint).' }),
+    customerId: Type.String({ format: 'uuid' }),
+    type: Type.Union(CHANNEL_TYPES.map((t) => Type.Literal(t))),
+    label: Type.String({ description: 'The network of a `handle` (`twitter`, `facebook`, …); empty for the other types.' }),
+    value: Type.String({ description: 'As stored: emails lower-cased, phones in E.164 where possible, handles without `@`.' }),
+    primary: Type.Boolean({ description: 'The customer’s `email` / `phone` (and its WhatsApp number) rather than one of the additional ones.' }),
+    position: Type.Integer({ description: 'Order among the customer’s channels.' }),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Channel', additionalProperties: false },
+);
+export type Channel = Static<typeof ChannelSchema>;
+
+export const ChannelCreateSchema = Type.Object(
+  {
+    type: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Integer({ minimum: 0 })], {
+      description: '`email`, `phone`, `whatsapp`, `handle` (with `label`), or seed 003’s `telephone`, `facebook`, `twitter`, or its numbers 1–5 (see docs/api.md).',
+    }),
+    value: Type.String({ minLength: 1, maxLength: LIMITS.email }),
+    label: Type.Optional(Nullable(Type.String({ maxLength: 32, description: 'Only for `handle`: the network.' }))),
+    primary: Type.Optional(Type.Boolean({ description: 'Email and phone: make it the primary one (default: only when there is none yet).' })),
+  },
+  { additionalProperties: false },
+);
+export type ChannelCreate = Static<typeof ChannelCreateSchema>;
+
+export const ChannelUpdateSchema = Type.Object(
+  {
+    value: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.email })),
+    label: Type.Optional(Type.String({ maxLength: 32, description: 'Only for `handle`: move it to another network.' })),
+    primary: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ChannelUpdate = Static<typeof ChannelUpdateSchema>;
+
+export const EVENT_TYPE_PATTERN = `^[a-z][a-z0-9_.-]{0,${TIMELINE_LIMITS.eventType - 1}}$`;
+
+export const ExternalEventInputSchema = Type.Object(
+  {
+    type: Type.String({ pattern: EVENT_TYPE_PATTERN, description: 'Stored as `external.<type>`, e.g. `order` → `external.order`.' }),
+    initiatedBy: Text(TIMELINE_LIMITS.initiatedBy, { minLength: 1, description: 'Who or what caused it, e.g. `webshop`.' }),
+    message: Text(TIMELINE_LIMITS.message, { minLength: 1 }),
+    sourceUrl: Type.Optional(Nullable(Text(TIMELINE_LIMITS.sourceUrl, { description: 'Absolute http(s) URL; stored, never fetched.' }))),
+    occurredAt: Type.Optional(Type.String({ format: 'date-time', description: 'Defaults to now.' })),
+  },
+  { additionalProperties: false },
+);
+export type ExternalEventInput = Static<typeof ExternalEventInputSchema>;
+
+export const TicketLinkInputSchema = Type.Object(
+  { ticketId: Text(TIMELINE_LIMITS.ticketId, { minLength: 1, description: 'The ticket’s id in the helpdesk (any text).' }) },
+  { additionalProperties: false },
+);
+
+export const TicketLinkSchema = Type.Object(
+  {
+    customerId: Type.String({ format: 'uuid' }),
+    ticketId: Type.String(),
+    linkedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'TicketLink', additionalProperties: false },
+);
+export type TicketLink = Static<typeof TicketLinkSchema>;

@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { Ctx } from '../context.js';
+import type { CustomFieldService } from '../custom-fields/custom-field.service.js';
 import { notFound, validationFailed } from '../errors.js';
-import { toCustomer, toCustomerEvent, type CustomerRecord } from './customer.mapper.js';
+import { toCustomer, toCustomerEvent, toCustomerWithChannels, type CustomerRecord, type CustomerWithChannels } from './customer.mapper.js';
 import type { Customer, CustomerCategory, CustomerEvent, CustomerStatus, CustomerType } from './customer.model.js';
 import { selectCustomers } from './customer.repository.js';
-import { normalizeEmail, normalizeHandle, normalizePhone, phoneLookupKey } from './customer.rules.js';
+import { resolveChannelType } from './channel-types.js';
+import { channelLookupKeys, normalizePhone, phoneLookupKey } from './customer.rules.js';
 
 /** Read-side queries: lists with filters and keyset pagination, and the timeline. */
 
@@ -25,9 +27,22 @@ export interface ListCustomersQuery {
   name?: string;
   email?: string;
   phone?: string;
+  /** Any channel value, written in any form its type accepts (see channelLookupKeys). */
   channel?: string;
+  /** With `channel`: only channels of this type, named as channel-types.ts allows (`telephone`, `twitter`, `4`, …). */
+  channelType?: string | number;
   externalId?: string;
   companyNumber?: string;
+  /** The per-tenant customer number (seed 003's integer ids). */
+  number?: number;
+  /**
+   * Free text: customers whose name contains it (case-insensitive), whose externalId is it,
+   * or who have a channel with this value (seed 003's `search`).
+   */
+  search?: string;
+  brandId?: number;
+  /** Custom field name → value, all of them matched; see CustomFieldService.filters for how values compare. */
+  customFields?: Record<string, string>;
   createdAfter?: Date;
   createdBefore?: Date;
   updatedAfter?: Date;
@@ -39,6 +54,9 @@ export interface ListCustomersQuery {
    */
   activity?: 'active' | 'inactive';
 }
+
+/** The filters of a list, without its order and paging. */
+export type ListFilters = Omit<ListCustomersQuery, 'limit' | 'cursor' | 'offset' | 'sort'>;
 
 export interface Page<T> {
   items: T[];
@@ -73,54 +91,40 @@ function escapeLike(value: string): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CustomerQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly customFields: CustomFieldService,
+  ) {}
 
   async list(ctx: Ctx, query: ListCustomersQuery): Promise<Page<Customer>> {
+    return this.page(ctx, query, toCustomer);
+  }
+
+  /** A list whose customers also carry their channel records (ids included). */
+  async listWithChannels(ctx: Ctx, query: ListCustomersQuery): Promise<Page<CustomerWithChannels>> {
+    return this.page(ctx, query, toCustomerWithChannels);
+  }
+
+  /**
+   * The live customers having a channel with this value, written in any form its type accepts
+   * (of `channelType` only, when given: Patron's or seed 003's names and numbers), oldest first,
+   * at most `limit` (100). Other list filters (`brandId`, …) narrow it further.
+   */
+  async findByChannel(ctx: Ctx, value: string, options: Partial<Omit<ListCustomersQuery, 'channel' | 'cursor'>> = {}): Promise<CustomerWithChannels[]> {
+    const page = await this.page(ctx, { limit: 100, sort: 'createdAt', deleted: 'exclude', ...options, channel: value }, toCustomerWithChannels);
+    return page.items;
+  }
+
+  /** How many customers match the filters, whatever the paging (seed 003's `itemTotal`). */
+  async count(ctx: Ctx, query: ListFilters): Promise<number> {
+    const row = await (await this.filtered(ctx, query)).clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private async page<T>(ctx: Ctx, query: ListCustomersQuery, map: (record: CustomerRecord) => T): Promise<Page<T>> {
     const column = query.sort.endsWith('createdAt') ? 'created_at' : 'updated_at';
     const descending = query.sort.startsWith('-');
-    let q = selectCustomers(this.db, ctx.tenant.id);
-
-    if (query.deleted === 'exclude') q = q.where('customers.deleted_at', 'is', null);
-    if (query.deleted === 'only') q = q.where('customers.deleted_at', 'is not', null);
-    if (query.status) q = q.where('customers.status', '=', query.status);
-    if (query.activity === 'active') q = q.where('customers.deleted_at', 'is', null).where('customers.status', '=', 'active');
-    if (query.activity === 'inactive') q = q.where((eb) => eb.or([eb('customers.deleted_at', 'is not', null), eb('customers.status', '!=', 'active')]));
-    if (query.type) q = q.where('customers.type', '=', query.type);
-    if (query.category) q = q.where('customers.category', '=', query.category);
-    if (query.name !== undefined) q = q.where(sql<string>`lower(customers.name)`, 'like', `%${escapeLike(query.name.trim().toLowerCase())}%`);
-    if (query.externalId !== undefined) q = q.where('customers.external_id', '=', query.externalId.trim());
-    if (query.companyNumber !== undefined) q = q.where('customers.company_number', '=', query.companyNumber.trim());
-    if (query.createdAfter) q = q.where('customers.created_at', '>', query.createdAfter);
-    if (query.createdBefore) q = q.where('customers.created_at', '<', query.createdBefore);
-    if (query.updatedAfter) q = q.where('customers.updated_at', '>', query.updatedAfter);
-    if (query.updatedBefore) q = q.where('customers.updated_at', '<', query.updatedBefore);
-
-    const channelMatches: { types: string[]; values: string[] }[] = [];
-    if (query.email !== undefined) channelMatches.push({ types: ['email'], values: [query.email.trim().toLowerCase()] });
-    if (query.phone !== undefined) {
-      const phone = normalizePhone(query.phone, ctx.tenant.settings.defaultPhoneCountry);
-      if (phone === null) throw validationFailed([{ field: 'phone', message: 'is not a phone number', code: 'invalid_phone' }]);
-      channelMatches.push({ types: ['phone', 'whatsapp'], values: [phoneLookupKey(phone)] });
-    }
-    if (query.channel !== undefined) {
-      const raw = query.channel;
-      const phone = normalizePhone(raw, ctx.tenant.settings.defaultPhoneCountry);
-      const candidates = [normalizeEmail(raw), phone && phoneLookupKey(phone), normalizeHandle(raw)];
-      channelMatches.push({ types: [], values: [...new Set(candidates.filter((c): c is string => !!c))] });
-    }
-    for (const match of channelMatches) {
-      q = q.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('customer_channels as ch')
-            .select('ch.id')
-            .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
-            .whereRef('ch.customer_id', '=', 'customers.id')
-            .where('ch.normalized', 'in', match.values)
-            .$if(match.types.length > 0, (sq) => sq.where('ch.type', 'in', match.types as never[])),
-        ),
-      );
-    }
-
+    let q = await this.filtered(ctx, query);
     if (query.cursor) {
       const c = decodeCursor<CustomerCursor>(query.cursor, (c) => c.s === query.sort && typeof c.v === 'string' && !Number.isNaN(Date.parse(c.v)) && UUID.test(c.id));
       const at = new Date(c.v);
@@ -145,33 +149,137 @@ export class CustomerQueries {
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return {
-      items: items.map(toCustomer),
+      items: items.map(map),
       hasMore,
       nextCursor: hasMore && last && query.offset === undefined ? encodeCursor({ s: query.sort, v: last[column].toISOString(), id: last.id } satisfies CustomerCursor) : null,
     };
   }
 
-  /** The customer's timeline, oldest first. Deleted and purged customers keep theirs. */
-  async events(ctx: Ctx, customerId: string, page: { limit: number; cursor?: string }): Promise<Page<CustomerEvent>> {
-    const exists = await this.db.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', '=', customerId).executeTakeFirst();
-    if (!exists) throw notFound();
-    let q = this.db
-      .selectFrom('customer_events')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenant.id)
-      .where('customer_id', '=', customerId);
+  /** The tenant's customers narrowed by every filter of the query (no order, no paging). */
+  private async filtered(ctx: Ctx, query: ListFilters) {
+    let q = selectCustomers(this.db, ctx.tenant.id);
+
+    if (query.deleted === 'exclude') q = q.where('customers.deleted_at', 'is', null);
+    if (query.deleted === 'only') q = q.where('customers.deleted_at', 'is not', null);
+    if (query.status) q = q.where('customers.status', '=', query.status);
+    if (query.activity === 'active') q = q.where('customers.deleted_at', 'is', null).where('customers.status', '=', 'active');
+    if (query.activity === 'inactive') q = q.where((eb) => eb.or([eb('customers.deleted_at', 'is not', null), eb('customers.status', '!=', 'active')]));
+    if (query.type) q = q.where('customers.type', '=', query.type);
+    if (query.category) q = q.where('customers.category', '=', query.category);
+    if (query.name !== undefined) q = q.where(sql<string>`lower(customers.name)`, 'like', `%${escapeLike(query.name.trim().toLowerCase())}%`);
+    if (query.externalId !== undefined) q = q.where('customers.external_id', '=', query.externalId.trim());
+    if (query.companyNumber !== undefined) q = q.where('customers.company_number', '=', query.companyNumber.trim());
+    if (query.brandId !== undefined) q = q.where('customers.brand_id', '=', query.brandId);
+    if (query.number !== undefined) q = q.where('customers.number', '=', query.number);
+    if (query.search !== undefined) {
+      const text = query.search.trim();
+      const keys = channelLookupKeys(text, ctx.tenant.settings);
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql<string>`lower(customers.name)`, 'like', `%${escapeLike(text.toLowerCase())}%`),
+          eb('customers.external_id', '=', text),
+          ...(keys.length > 0
+            ? [
+                eb.exists(
+                  eb
+                    .selectFrom('customer_channels as ch')
+                    .select('ch.id')
+                    .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
+                    .whereRef('ch.customer_id', '=', 'customers.id')
+                    .where('ch.normalized', 'in', keys),
+                ),
+              ]
+            : []),
+        ]),
+      );
+    }
+    if (query.customFields && Object.keys(query.customFields).length > 0) {
+      // The name is a bound parameter like the value (and was checked against the name pattern).
+      for (const filter of await this.customFields.filters(ctx, query.customFields)) {
+        q = q.where('json' in filter ? sql<boolean>`customers.custom_fields -> ${filter.name}::text = ${filter.json}::jsonb` : sql<boolean>`customers.custom_fields ->> ${filter.name}::text = ${filter.text}`);
+      }
+    }
+    if (query.createdAfter) q = q.where('customers.created_at', '>', query.createdAfter);
+    if (query.createdBefore) q = q.where('customers.created_at', '<', query.createdBefore);
+    if (query.updatedAfter) q = q.where('customers.updated_at', '>', query.updatedAfter);
+    if (query.updatedBefore) q = q.where('customers.updated_at', '<', query.updatedBefore);
+
+    const channelMatches: { types: string[]; label?: string; values: string[] }[] = [];
+    if (query.email !== undefined) channelMatches.push({ types: ['email'], values: [query.email.trim().toLowerCase()] });
+    if (query.phone !== undefined) {
+      const phone = normalizePhone(query.phone, ctx.tenant.settings.defaultPhoneCountry);
+      if (phone === null) throw validationFailed([{ field: 'phone', message: 'is not a phone number', code: 'invalid_phone' }]);
+      channelMatches.push({ types: ['phone', 'whatsapp'], values: [phoneLookupKey(phone)] });
+    }
+    if (query.channel !== undefined) {
+      // `handle` alone: a handle on any network.
+      const kind = query.channelType === undefined ? undefined : query.channelType === 'handle' ? { type: 'handle' as const, label: '' } : resolveChannelType(query.channelType, null, 'channelType');
+      const values = channelLookupKeys(query.channel, ctx.tenant.settings, kind?.type);
+      if (kind && values.length === 0) throw validationFailed([{ field: 'channel', message: `is not a valid ${kind.label || kind.type} value`, code: 'invalid' }]);
+      channelMatches.push({ types: kind ? [kind.type] : [], label: kind?.label || undefined, values });
+    } else if (query.channelType !== undefined) {
+      throw validationFailed([{ field: 'channelType', message: 'needs `channel`', code: 'invalid' }]);
+    }
+    for (const match of channelMatches) {
+      if (match.values.length === 0) {
+        q = q.where(sql<boolean>`false`);
+        continue;
+      }
+      q = q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('customer_channels as ch')
+            .select('ch.id')
+            .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
+            .whereRef('ch.customer_id', '=', 'customers.id')
+            .where('ch.normalized', 'in', match.values)
+            .$if(match.types.length > 0, (sq) => sq.where('ch.type', 'in', match.types as never[]))
+            .$if(match.label !== undefined, (sq) => sq.where('ch.label', '=', match.label!)),
+        ),
+      );
+    }
+    return q;
+  }
+
+  /**
+   * The customer's timeline, in the order written (system and external events together; an
+   * external event's `occurredAt` is as its client gave it). `type`: only events whose type
+   * starts with it (`external.`, `customer.channel_`). Deleted and purged customers keep theirs.
+   */
+  async events(ctx: Ctx, customerId: string, page: { limit: number; cursor?: string; offset?: number; type?: string }): Promise<Page<CustomerEvent>> {
+    let q = await this.eventsOf(ctx, customerId, page.type);
     if (page.cursor) {
       const c = decodeCursor<{ after: string }>(page.cursor, (c) => typeof c.after === 'string' && UUID.test(c.after));
       q = q.where('id', '>', c.after);
     }
     // Event ids are UUIDv7: ordering by id is ordering by time of writing.
-    const rows = await q.orderBy('id').limit(page.limit + 1).execute();
+    const rows = await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .$if(page.offset !== undefined && page.offset > 0, (qb) => qb.offset(page.offset!))
+      .execute();
     const hasMore = rows.length > page.limit;
     const items = rows.slice(0, page.limit);
     return {
       items: items.map(toCustomerEvent),
       hasMore,
-      nextCursor: hasMore ? encodeCursor({ after: items.at(-1)!.id }) : null,
+      nextCursor: hasMore && page.offset === undefined ? encodeCursor({ after: items.at(-1)!.id }) : null,
     };
+  }
+
+  /** How many events the customer's timeline holds (of `type` only, as in `events`). */
+  async countEvents(ctx: Ctx, customerId: string, type?: string): Promise<number> {
+    const row = await (await this.eventsOf(ctx, customerId, type)).clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private async eventsOf(ctx: Ctx, customerId: string, type: string | undefined) {
+    const exists = await this.db.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', '=', customerId).executeTakeFirst();
+    if (!exists) throw notFound();
+    return this.db
+      .selectFrom('customer_events')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('customer_id', '=', customerId)
+      .$if(type !== undefined, (q) => q.where('type', 'like', `${escapeLike(type!)}%`));
   }
 }

@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/connect.js';
 import type { Actor, CustomerRow, CustomerUpdate, Database, NewCustomerRow } from '../../db/database.js';
 import { precompiled } from '../../db/precompiled.js';
-import type { CustomerRecord, StoredChannel } from './customer.mapper.js';
+import { planChannels, type ChannelDraft, type ChannelPlan, type CustomerRecord, type StoredChannel } from './customer.mapper.js';
 
 /**
  * Data access for customers. Every function takes the executor first (the pool or the
@@ -17,7 +17,7 @@ function channelsOf(eb: ExpressionBuilder<Database, 'customers'>) {
   return jsonArrayFrom(
     eb
       .selectFrom('customer_channels as ch')
-      .select(['ch.type', 'ch.label', 'ch.value', 'ch.normalized', 'ch.is_primary as isPrimary', 'ch.position'])
+      .select(['ch.id', 'ch.type', 'ch.label', 'ch.value', 'ch.normalized', 'ch.is_primary as isPrimary', 'ch.position', 'ch.created_at as createdAt'])
       .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
       .whereRef('ch.customer_id', '=', 'customers.id')
       .orderBy('ch.position'),
@@ -87,6 +87,7 @@ export interface NewEvent {
   type: string;
   actor: Actor;
   changes: Record<string, unknown>;
+  details?: Record<string, unknown> | null;
   at: Date;
 }
 
@@ -94,13 +95,14 @@ const channelRows = (tenantId: string, customerId: string, channels: StoredChann
   channels.map((c) => ({
     tenant_id: tenantId,
     customer_id: customerId,
-    id: uuidv7(),
+    id: c.id,
     type: c.type,
     label: c.label,
     value: c.value,
     normalized: c.normalized,
     is_primary: c.isPrimary,
     position: c.position,
+    created_at: c.createdAt,
   }));
 
 const eventRows = (tenantId: string, customerId: string, events: NewEvent[]) =>
@@ -111,26 +113,56 @@ const eventRows = (tenantId: string, customerId: string, events: NewEvent[]) =>
     type: e.type,
     actor: JSON.stringify(e.actor),
     changes: JSON.stringify(e.changes),
+    details: e.details ? JSON.stringify(e.details) : null,
     occurred_at: e.at,
   }));
 
 /**
- * The channel and timeline writes that go with a customer write, as common table expressions
- * of the same statement: `channels` (when given) replace the customer's channels. Every
- * data-modifying CTE sees the same snapshot and the foreign keys are checked at the end of the
- * statement, so the customer row written by a sibling CTE satisfies them.
+ * The channel, timeline and ticket writes that go with a customer write, as common table
+ * expressions of the same statement. Channels are reconciled, not replaced (see planChannels):
+ * removed rows deleted, new rows inserted, changed rows updated in place, so ids stay stable.
+ * Every data-modifying CTE sees the same snapshot and the foreign keys are checked at the end
+ * of the statement, so the customer row written by a sibling CTE satisfies them.
  */
-function withSideWrites(qc: QueryCreator<Database>, tenantId: string, customerId: string, channels: StoredChannel[] | null, events: NewEvent[], replace: boolean) {
+function withSideWrites(qc: QueryCreator<Database>, tenantId: string, customerId: string, plan: ChannelPlan | null, events: NewEvent[], tickets: TicketInsert[] = []) {
   // The CTEs are chosen at run time, which Kysely's types (one type per CTE list) cannot follow.
   let q = qc as QueryCreator<any>;
-  if (channels !== null && replace) {
-    q = q.with('removed_channels', (db) => db.deleteFrom('customer_channels').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId));
+  if (plan && plan.remove.length > 0) {
+    q = q.with('removed_channels', (db) =>
+      db.deleteFrom('customer_channels').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('id', 'in', plan.remove),
+    );
   }
-  if (channels !== null && channels.length > 0) {
-    q = q.with('added_channels', (db) => db.insertInto('customer_channels').values(channelRows(tenantId, customerId, channels)));
+  if (plan && plan.upsert.length > 0) {
+    q = q.with('written_channels', (db) =>
+      db
+        .insertInto('customer_channels')
+        .values(channelRows(tenantId, customerId, plan.upsert))
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'id']).doUpdateSet((eb) => ({
+            label: eb.ref('excluded.label'),
+            value: eb.ref('excluded.value'),
+            normalized: eb.ref('excluded.normalized'),
+            is_primary: eb.ref('excluded.is_primary'),
+            position: eb.ref('excluded.position'),
+          })),
+        ),
+    );
   }
   if (events.length > 0) q = q.with('added_events', (db) => db.insertInto('customer_events').values(eventRows(tenantId, customerId, events)));
+  if (tickets.length > 0) {
+    q = q.with('linked_tickets', (db) =>
+      db
+        .insertInto('customer_tickets')
+        .values(tickets.map((t) => ({ tenant_id: tenantId, customer_id: customerId, ticket_id: t.ticketId, linked_at: t.at })))
+        .onConflict((oc) => oc.doNothing()),
+    );
+  }
   return q;
+}
+
+export interface TicketInsert {
+  ticketId: string;
+  at: Date;
 }
 
 /**
@@ -141,11 +173,13 @@ function withSideWrites(qc: QueryCreator<Database>, tenantId: string, customerId
 export async function insertCustomer(
   db: Executor,
   tenantId: string,
-  row: Omit<NewCustomerRow, 'tenant_id'> & { id: string },
-  channels: StoredChannel[],
+  row: Omit<NewCustomerRow, 'tenant_id'> & { id: string; created_at: Date },
+  drafts: ChannelDraft[],
   events: NewEvent[],
+  tickets: TicketInsert[] = [],
 ): Promise<CustomerRecord> {
-  const stored = (await withSideWrites(db, tenantId, row.id, channels, events, false)
+  const { channels, ...plan } = planChannels([], drafts, row.created_at);
+  const stored = (await withSideWrites(db, tenantId, row.id, { channels, ...plan }, events, tickets)
     .with('created', (qc) => qc.insertInto('customers').values({ ...row, tenant_id: tenantId }).returningAll())
     .selectFrom('created')
     .selectAll()
@@ -154,7 +188,7 @@ export async function insertCustomer(
 }
 
 /**
- * Updates a customer's columns, replaces its channels when `channels` is not null (else keeps
+ * Updates a customer's columns, applies a channel plan when given (else keeps
  * `current.channels`) and appends its events, in one statement. The caller holds the row lock.
  */
 export async function updateCustomer(
@@ -162,28 +196,45 @@ export async function updateCustomer(
   tenantId: string,
   current: CustomerRecord,
   set: CustomerUpdate,
-  channels: StoredChannel[] | null,
+  plan: ChannelPlan | null,
   events: NewEvent[],
 ): Promise<CustomerRecord> {
-  const stored = (await withSideWrites(db, tenantId, current.id, channels, events, true)
+  const stored = (await withSideWrites(db, tenantId, current.id, plan, events)
     .with('updated', (qc) => qc.updateTable('customers').set(set).where('tenant_id', '=', tenantId).where('id', '=', current.id).returningAll())
     .selectFrom('updated')
     .selectAll()
     .executeTakeFirstOrThrow()) as CustomerRow;
-  return { ...stored, channels: channels ?? current.channels };
+  return { ...stored, channels: plan?.channels ?? current.channels };
 }
 
 /** Appends events to a customer's timeline (writes that change no customer column, e.g. accounts). */
 export async function insertEvents(db: Executor, tenantId: string, customerId: string, events: NewEvent[]) {
-  await db.insertInto('customer_events').values(eventRows(tenantId, customerId, events)).execute();
+  return db.insertInto('customer_events').values(eventRows(tenantId, customerId, events)).returningAll().execute();
 }
 
-/** Keeps which fields changed in each past event and drops their values (GDPR purge). */
+export async function customerExists(db: Executor, tenantId: string, id: string): Promise<boolean> {
+  return (await db.selectFrom('customers').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Holds the customer against a concurrent purge (a key-share lock: it waits for a purge, not for
+ * other appends) for writes beside the customer (timeline, tickets); undefined when there is none.
+ */
+export async function holdCustomer(db: Executor, tenantId: string, id: string) {
+  return db.selectFrom('customers').select(['deleted_at', 'purged_at']).where('tenant_id', '=', tenantId).where('id', '=', id).forKeyShare().executeTakeFirst();
+}
+
+/**
+ * Keeps which fields changed in each past event and drops their values, and replaces every
+ * event's details (an external event's text, a channel's or ticket's identity) by
+ * `{"redacted": true}` (GDPR purge).
+ */
 export async function redactEvents(db: Executor, tenantId: string, customerId: string) {
   await db
     .updateTable('customer_events')
     .set({
       changes: sql`coalesce((select jsonb_object_agg(k, '{"redacted": true}'::jsonb) from jsonb_object_keys(changes) as k), '{}'::jsonb)`,
+      details: sql`case when details is null then null else '{"redacted": true}'::jsonb end`,
     })
     .where('tenant_id', '=', tenantId)
     .where('customer_id', '=', customerId)
@@ -196,4 +247,35 @@ export async function deleteStoredResponses(db: Executor, tenantId: string, cust
 
 export async function deleteAccounts(db: Executor, tenantId: string, customerId: string) {
   await db.deleteFrom('customer_accounts').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).execute();
+}
+
+export async function deleteTickets(db: Executor, tenantId: string, customerId: string) {
+  await db.deleteFrom('customer_tickets').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).execute();
+}
+
+/** Links a ticket; undefined when the link already exists. */
+export async function insertTicket(db: Executor, tenantId: string, customerId: string, ticketId: string, at: Date) {
+  return db
+    .insertInto('customer_tickets')
+    .values({ tenant_id: tenantId, customer_id: customerId, ticket_id: ticketId, linked_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteTicket(db: Executor, tenantId: string, customerId: string, ticketId: string): Promise<boolean> {
+  const result = await db.deleteFrom('customer_tickets').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('ticket_id', '=', ticketId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function selectTickets(db: Executor, tenantId: string, customerId: string, ticketId?: string) {
+  return db
+    .selectFrom('customer_tickets')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', customerId)
+    .$if(ticketId !== undefined, (q) => q.where('ticket_id', '=', ticketId!))
+    .orderBy('linked_at')
+    .orderBy('ticket_id')
+    .execute();
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { TenantSettings } from '../../db/database.js';
+import type { ChannelType, TenantSettings } from '../../db/database.js';
 import type { FieldError } from '../errors.js';
 import { applyMergePatch, isPlainObject } from '../merge-patch.js';
 import { LIMITS, type BillingAddress, type CustomerCategory, type CustomerStatus, type CustomerType, type CustomerWrite, type Location } from './customer.model.js';
@@ -19,6 +19,7 @@ export interface CustomerState {
   category: CustomerCategory;
   status: CustomerStatus;
   companyId: string | null;
+  brandId: number | null;
   externalId: string | null;
   companyNumber: string | null;
   email: string | null;
@@ -46,6 +47,7 @@ export const EMPTY_STATE: CustomerState = {
   category: 'customer',
   status: 'active',
   companyId: null,
+  brandId: null,
   externalId: null,
   companyNumber: null,
   email: null,
@@ -175,6 +177,50 @@ export function isPlaceholderCompanyNumber(value: string): boolean {
 
 export function normalizeHandle(raw: string): string {
   return raw.trim().replace(/^@/, '').toLowerCase();
+}
+
+/** What a stored channel value is found by (its `normalized` column). */
+export function channelLookupKey(type: ChannelType, value: string): string {
+  return type === 'phone' || type === 'whatsapp' ? phoneLookupKey(value) : value;
+}
+
+/**
+ * The look-up keys of a channel value as a client writes it ("+1 (212) 555-0100", "@Jane",
+ * "Jane@Example.com"): one per type it reads as, or only for `type`; empty when it reads as none.
+ */
+export function channelLookupKeys(raw: string, settings: TenantSettings, type?: ChannelType): string[] {
+  const types: ChannelType[] = type ? [type] : ['email', 'phone', 'whatsapp', 'handle'];
+  const keys = types.flatMap((t) => {
+    const result = normalizeChannelValue(t, raw, settings);
+    return 'code' in result ? [] : [channelLookupKey(t, result.value)];
+  });
+  return [...new Set(keys)];
+}
+
+/**
+ * One channel value of the given type, normalised as normalizeState normalises the customer
+ * field it belongs to, or why it cannot be. Channel operations use it to name the offending
+ * field and compare values before the state (normalised again) is written.
+ */
+export function normalizeChannelValue(type: ChannelType, raw: string, settings: TenantSettings): { value: string } | { code: string; message: string } {
+  if (raw.trim() === '') return { code: 'blank', message: 'must not be blank' };
+  switch (type) {
+    case 'email': {
+      const value = normalizeEmail(raw);
+      return value === null ? { code: 'invalid_email', message: 'is not a valid email address' } : { value };
+    }
+    case 'phone':
+    case 'whatsapp': {
+      if (raw.length > LIMITS.phone) return { code: 'too_long', message: `must be at most ${LIMITS.phone} characters` };
+      const value = type === 'phone' ? normalizePhone(raw, settings.defaultPhoneCountry) : normalizeWhatsapp(raw, settings.defaultPhoneCountry);
+      return value === null ? { code: 'invalid_phone', message: 'is not a phone number' } : { value };
+    }
+    case 'handle': {
+      const value = normalizeHandle(raw);
+      if (value === '') return { code: 'blank', message: 'must not be blank' };
+      return value.length > LIMITS.handle ? { code: 'too_long', message: `must be at most ${LIMITS.handle} characters` } : { value };
+    }
+  }
 }
 
 /**

@@ -2,11 +2,15 @@
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/connect.js';
 import { isUniqueViolation, violatedConstraint } from '../../db/errors.js';
+import { findBrand } from '../brands/brand.repository.js';
 import type { Ctx } from '../context.js';
+import type { CustomFieldService } from '../custom-fields/custom-field.service.js';
 import { AppError, assertWritable, duplicate, notFound, validationFailed } from '../errors.js';
-import { channelsFromState, columnsFromState, stateFromRecord, toCustomer, type CustomerRecord } from './customer.mapper.js';
-import type { Customer, CustomerWrite } from './customer.model.js';
-import { deleteAccounts, deleteStoredResponses, findCompany, findCustomer, findCustomerByExternalId, findCustomerIdBy, findCustomerIdByNameAndPostalCode, insertCustomer, lockCustomer, redactEvents, updateCustomer, type Executor, type NewEvent } from './customer.repository.js';
+import { applyChannelOp, type ChannelIds, type ChannelOp, type ChannelRef } from './channels.js';
+import { channelKey, channelsFromState, columnsFromState, planChannels, stateFromRecord, toChannel, toCustomer, type CustomerRecord } from './customer.mapper.js';
+import type { Channel, ChannelCreate, ChannelUpdate, Customer, CustomerWrite } from './customer.model.js';
+import { deleteAccounts, deleteStoredResponses, deleteTickets, findCompany, findCustomer, findCustomerByExternalId, findCustomerIdBy, findCustomerIdByNameAndPostalCode, insertCustomer, lockCustomer, redactEvents, updateCustomer, type Executor, type NewEvent } from './customer.repository.js';
+import { ticketIdOf } from './timeline.service.js';
 import { diffStates, normalizeState, stateForCreate, stateForPatch, type CustomerState } from './customer.rules.js';
 import type { NumberAllocator } from './numbers.js';
 
@@ -24,6 +28,26 @@ export interface WriteOptions {
 export interface CreateOptions extends Pick<WriteOptions, 'uniqueNameAndPostalCode'> {
   /** Create the customer already deleted (seed 001 lets a client create one with status "deleted"). */
   deleted?: boolean;
+  /** Channels to add on top of the input's fields (`add` operations only; errors name `channels.N.*`). */
+  channels?: ChannelOp[];
+  /** Ticket ids to link the new customer to, in the same statement (seed 003's `ticket_id`). */
+  tickets?: string[];
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** Channel operations applied after the patch, in the same write (seed 003's `customerChannelType_N`). */
+  channels?: ChannelOp[];
+}
+
+/** One change of a customer's state, recorded as one event: a merge patch or a channel operation. */
+interface Step {
+  apply(state: CustomerState, ids: ChannelIds): { state: CustomerState; event: string; target?: ChannelRef | null; removedId?: string | null; created?: boolean };
+}
+
+interface StepResult {
+  /** The channel the step left behind (channel operations), as stored after the write. */
+  channel: Channel | null;
+  created: boolean;
 }
 
 const UNIQUE_FIELDS: Record<string, { field: 'externalId' | 'companyNumber'; column: 'external_id' | 'company_number' }> = {
@@ -35,17 +59,28 @@ export class CustomerService {
   constructor(
     private readonly db: Db,
     private readonly numbers: NumberAllocator,
+    private readonly customFields: CustomFieldService,
   ) {}
 
   async create(ctx: Ctx, input: CustomerWrite, options: CreateOptions = {}): Promise<Customer> {
     assertWritable(ctx.tenant.settings);
-    const state = this.normalize(ctx, stateForCreate(input));
+    let state = await this.normalize(this.db, ctx, null, stateForCreate(input));
+    if (options.channels?.length) {
+      const ops = options.channels;
+      ops.forEach((op, i) => {
+        if (op.op !== 'add') throw validationFailed([{ field: `channels.${i}`, message: 'a new customer’s channels can only be added', code: 'invalid' }]);
+        state = applyChannelOp(state, new Map(), op, ctx.tenant.settings, `channels.${i}.`).state;
+      });
+      state = await this.normalize(this.db, ctx, null, state);
+    }
+    const tickets = [...new Set((options.tickets ?? []).map((t, i) => ticketIdOf(t, `tickets.${i}`)))];
     await this.assertConsistent(this.db, ctx, null, state, null, options);
     // Taken outside the write: see numbers.ts.
     const number = await this.numbers.next(ctx.tenant.id);
     const id = uuidv7();
     const now = new Date();
     const events: NewEvent[] = [{ type: 'customer.created', actor: ctx.actor, changes: diffStates(null, state), at: now }];
+    for (const ticketId of tickets) events.push({ type: 'customer.ticket_linked', actor: ctx.actor, changes: {}, details: { ticketId }, at: now });
     if (options.deleted) events.push({ type: 'customer.deleted', actor: ctx.actor, changes: { deletedAt: { from: null, to: now.toISOString() } }, at: now });
     // One statement writes the customer, its channels and its events: no transaction needed.
     const record = await this.translateConflicts(ctx, () =>
@@ -56,6 +91,7 @@ export class CustomerService {
           { id, number, ...columnsFromState(state), version: 1, created_at: now, updated_at: now, deleted_at: options.deleted ? now : null },
           channelsFromState(state),
           events,
+          tickets.map((ticketId) => ({ ticketId, at: now })),
         ),
       ),
     );
@@ -74,12 +110,38 @@ export class CustomerService {
     return toCustomer(record);
   }
 
-  /** Applies an RFC 7396 merge patch to a live (not deleted) customer. */
-  async update(ctx: Ctx, id: string, patch: CustomerWrite, options: WriteOptions = {}): Promise<Customer> {
+  /** Applies an RFC 7396 merge patch (then `options.channels`, if any) to a live (not deleted) customer. */
+  async update(ctx: Ctx, id: string, patch: CustomerWrite, options: UpdateOptions = {}): Promise<Customer> {
     return this.mutate(ctx, id, options, async (trx, record) => {
       assertLive(record);
-      return this.applyPatch(trx, ctx, record, patch, options);
+      return (await this.writeSteps(trx, ctx, record, stepsOf(ctx, patch, options.channels), options)).customer;
     });
+  }
+
+  /** The customer's channels, in order, with the customer (for its ETag). */
+  async channels(ctx: Ctx, id: string): Promise<{ customer: Customer; channels: Channel[] }> {
+    const record = await findCustomer(this.db, ctx.tenant.id, id);
+    if (!record) throw notFound();
+    return { customer: toCustomer(record), channels: record.channels.map((c) => toChannel(record.id, c)) };
+  }
+
+  /**
+   * Adds a channel to a live customer: a change of its email / phone / whatsapp / handles
+   * fields, written like a PATCH of them. A value it already has is not added again
+   * (`created: false`, only `primary` applied).
+   */
+  async addChannel(ctx: Ctx, id: string, input: ChannelCreate & { replace?: boolean }, options: WriteOptions = {}): Promise<{ customer: Customer; channel: Channel; created: boolean }> {
+    return this.channelWrite(ctx, id, { op: 'add', ...input }, options);
+  }
+
+  /** Changes a channel's value, network (handles) or primary flag; it keeps its id. */
+  async updateChannel(ctx: Ctx, id: string, channelId: string, input: ChannelUpdate, options: WriteOptions = {}): Promise<{ customer: Customer; channel: Channel }> {
+    return this.channelWrite(ctx, id, { op: 'update', channelId, ...input }, options);
+  }
+
+  /** Removes a channel; removing the primary email (phone) makes the next one primary. */
+  async removeChannel(ctx: Ctx, id: string, channelId: string, options: WriteOptions = {}): Promise<Customer> {
+    return (await this.channelWrite(ctx, id, { op: 'remove', channelId }, options)).customer;
   }
 
   /** Soft delete: the record stays (readable, restorable, purgeable) with `deletedAt` set. */
@@ -114,8 +176,9 @@ export class CustomerService {
       if (record.purged_at) return toCustomer(record);
       const now = new Date();
       const before = stateFromRecord(record);
-      const tombstone: CustomerState = { ...stateForCreate({}), type: before.type, status: before.status, externalId: before.externalId, companyNumber: before.companyNumber };
+      const tombstone: CustomerState = { ...stateForCreate({}), type: before.type, status: before.status, brandId: before.brandId, externalId: before.externalId, companyNumber: before.companyNumber };
       await deleteAccounts(trx, ctx.tenant.id, id);
+      await deleteTickets(trx, ctx.tenant.id, id);
       await redactEvents(trx, ctx.tenant.id, id);
       // A stored Idempotency-Key response is a copy of the customer as it was.
       await deleteStoredResponses(trx, ctx.tenant.id, id);
@@ -124,7 +187,7 @@ export class CustomerService {
         ctx.tenant.id,
         record,
         { ...columnsFromState(tombstone), deleted_at: record.deleted_at ?? now, purged_at: now, updated_at: now, version: record.version + 1 },
-        [],
+        planChannels(record.channels, [], now),
         [{ type: 'customer.purged', actor: ctx.actor, changes: {}, at: now }],
       );
       return toCustomer(purged);
@@ -136,7 +199,7 @@ export class CustomerService {
    * primitive. Concurrent upserts of a new externalId settle on one record: the loser of the
    * insert race retries as an update.
    */
-  async upsertByExternalId(ctx: Ctx, rawExternalId: string, input: CustomerWrite, options: WriteOptions = {}): Promise<{ customer: Customer; created: boolean }> {
+  async upsertByExternalId(ctx: Ctx, rawExternalId: string, input: CustomerWrite, options: UpdateOptions = {}): Promise<{ customer: Customer; created: boolean }> {
     const externalId = rawExternalId.trim();
     if (externalId === '') throw validationFailed([{ field: 'externalId', message: 'must not be blank', code: 'blank' }]);
     if (input.externalId !== undefined && input.externalId?.trim() !== externalId) {
@@ -147,7 +210,7 @@ export class CustomerService {
       if (id) {
         const customer = await this.mutate(ctx, id, { requireIfMatch: false, ...options }, async (trx, record) => {
           assertLive(record);
-          return this.applyPatch(trx, ctx, record, { ...input, externalId }, options);
+          return (await this.writeSteps(trx, ctx, record, stepsOf(ctx, { ...input, externalId }, options.channels), options)).customer;
         });
         return { customer, created: false };
       }
@@ -163,19 +226,16 @@ export class CustomerService {
 
   // ---- internals ----
 
-  private normalize(ctx: Ctx, state: CustomerState): CustomerState {
+  /** The normalised state, or a 400 listing every field error, the tenant's custom field definitions' included. */
+  private async normalize(db: Executor, ctx: Ctx, before: CustomerState | null, state: CustomerState): Promise<CustomerState> {
     const { state: normalized, errors } = normalizeState(state, ctx.tenant.settings);
+    errors.push(...(await this.customFields.writeErrors(db, ctx.tenant.id, before?.customFields ?? {}, normalized.customFields)));
     if (errors.length > 0) throw validationFailed(errors);
     return normalized;
   }
 
   /** Loads the customer under a row lock, checks If-Match, then runs the change. */
-  private async mutate(
-    ctx: Ctx,
-    id: string,
-    options: WriteOptions,
-    change: (trx: Executor, record: CustomerRecord) => Promise<Customer>,
-  ): Promise<Customer> {
+  private async mutate<T>(ctx: Ctx, id: string, options: WriteOptions, change: (trx: Executor, record: CustomerRecord) => Promise<T>): Promise<T> {
     assertWritable(ctx.tenant.settings);
     return this.transact(ctx, async (trx) => {
       // Lock first, read second: under READ COMMITTED a statement that waited for the lock
@@ -189,25 +249,67 @@ export class CustomerService {
   }
 
   private async applyPatch(trx: Executor, ctx: Ctx, record: CustomerRecord, patch: CustomerWrite, options: WriteOptions): Promise<Customer> {
+    return (await this.writeSteps(trx, ctx, record, [patchStep(patch)], options)).customer;
+  }
+
+  /** One channel operation on a live customer, and the channel it leaves behind. */
+  private async channelWrite(ctx: Ctx, id: string, op: ChannelOp, options: WriteOptions): Promise<{ customer: Customer; channel: Channel; created: boolean }> {
+    return this.mutate(ctx, id, options, async (trx, record) => {
+      assertLive(record);
+      const { customer, results } = await this.writeSteps(trx, ctx, record, [channelStep(ctx, op)], options);
+      return { customer, channel: results[0]!.channel!, created: results[0]!.created };
+    });
+  }
+
+  /**
+   * The one path every change of a customer's fields takes: each step (a merge patch, a channel
+   * operation) transforms the normalised state and records its own event with its diff; the
+   * final state is checked and written once (one version, one statement), its channel rows
+   * reconciled so that unchanged channels keep their ids. Nothing changed: nothing written.
+   */
+  private async writeSteps(trx: Executor, ctx: Ctx, record: CustomerRecord, steps: Step[], options: WriteOptions): Promise<{ customer: Customer; results: StepResult[] }> {
     const before = stateFromRecord(record);
-    const after = this.normalize(ctx, stateForPatch(before, patch));
-    const changes = diffStates(before, after);
-    if (Object.keys(changes).length === 0) return toCustomer(record);
-    await this.assertConsistent(trx, ctx, before, after, record.id, options);
+    const ids: ChannelIds = new Map(record.channels.map((c) => [c.id, { type: c.type, label: c.label, value: c.value }]));
     const now = new Date();
-    const channelsAfter = channelsFromState(after);
-    const channelsChanged = JSON.stringify(channelsAfter) !== JSON.stringify(channelsFromState(before));
-    const updated = await guardUnique(after, () =>
-      updateCustomer(
-        trx,
-        ctx.tenant.id,
-        record,
-        { ...columnsFromState(after), version: record.version + 1, updated_at: now },
-        channelsChanged ? channelsAfter : null,
-        [{ type: 'customer.updated', actor: ctx.actor, changes, at: now }],
-      ),
-    );
-    return toCustomer(updated);
+    let state = before;
+    const changed: { type: string; changes: Record<string, unknown>; target?: ChannelRef | null; removedId?: string | null }[] = [];
+    const outcomes: { target: ChannelRef | null; created: boolean }[] = [];
+    for (const step of steps) {
+      const out = step.apply(state, ids);
+      const next = await this.normalize(trx, ctx, state, out.state);
+      const changes = diffStates(state, next);
+      const didChange = Object.keys(changes).length > 0;
+      if (didChange) changed.push({ type: out.event, changes, target: out.target, removedId: out.removedId });
+      outcomes.push({ target: out.target ?? null, created: (out.created ?? false) && didChange });
+      // A channel a patch removed can no longer be named by a later operation.
+      const present = new Set(channelsFromState(next).map(channelKey));
+      for (const [id, ref] of ids) if (!present.has(channelKey(ref))) ids.delete(id);
+      state = next;
+    }
+    let stored = record;
+    if (changed.length > 0) {
+      await this.assertConsistent(trx, ctx, before, state, record.id, options);
+      const drafts = channelsFromState(state);
+      // A stored channel keeps its id under the value an operation gave it; one it removed is deleted.
+      const identities = new Map(record.channels.map((c) => [c.id, ids.has(c.id) ? channelKey(ids.get(c.id)!) : null]));
+      const plan = JSON.stringify(drafts) !== JSON.stringify(channelsFromState(before)) ? planChannels(record.channels, drafts, now, identities) : null;
+      const after = plan?.channels ?? record.channels;
+      // A channel event names its channel (never its value, which is in the diff).
+      const detailsOf = (e: (typeof changed)[number]) => {
+        if (e.target === undefined) return null;
+        const channel = e.removedId ? record.channels.find((c) => c.id === e.removedId) : e.target && after.find((c) => channelKey(c) === channelKey(e.target!));
+        return channel ? { channel: { id: channel.id, type: channel.type, label: channel.label } } : null;
+      };
+      const events: NewEvent[] = changed.map((e) => ({ type: e.type, actor: ctx.actor, changes: e.changes, details: detailsOf(e), at: now }));
+      stored = await guardUnique(state, () =>
+        updateCustomer(trx, ctx.tenant.id, record, { ...columnsFromState(state), version: record.version + 1, updated_at: now }, plan, events),
+      );
+    }
+    const results = outcomes.map(({ target, created }) => {
+      const channel = target && stored.channels.find((c) => channelKey(c) === channelKey(target));
+      return { channel: channel ? toChannel(record.id, channel) : null, created };
+    });
+    return { customer: toCustomer(stored), results };
   }
 
   private async setLifecycle(trx: Executor, ctx: Ctx, record: CustomerRecord, type: string, set: { deleted_at: Date | null }): Promise<CustomerRecord> {
@@ -218,7 +320,9 @@ export class CustomerService {
 
   /**
    * The rules that need the database and no constraint enforces: a company link to a business
-   * customer of the same tenant, and (seed 004) one customer per name and billing postal code.
+   * customer of the same tenant, a brand of the same tenant (the foreign key would refuse another
+   * tenant's too, but not with a 400 naming the field), and (seed 004) one customer per name and
+   * billing postal code.
    * Unique identifiers are left to their constraints (see translateConflicts). On an update only
    * what the update changes is checked: a link made earlier stays valid.
    */
@@ -234,6 +338,9 @@ export class CustomerService {
       if (!company || company.id === selfId) {
         throw validationFailed([{ field: 'companyId', message: 'must be the id of another business customer of this tenant', code: 'invalid_company' }]);
       }
+    }
+    if (state.brandId !== null && changed('brandId') && !(await findBrand(db, ctx.tenant.id, state.brandId))) {
+      throw validationFailed([{ field: 'brandId', message: 'must be the id of a brand of this tenant', code: 'invalid_brand' }]);
     }
   }
 
@@ -279,6 +386,13 @@ async function guardUnique<T>(state: CustomerState, run: () => Promise<T>): Prom
     throw new UniqueConflict(constraint, unique.field, value);
   }
 }
+
+const patchStep = (patch: CustomerWrite): Step => ({ apply: (state) => ({ state: stateForPatch(state, patch), event: 'customer.updated' }) });
+
+const channelStep = (ctx: Ctx, op: ChannelOp, prefix = ''): Step => ({ apply: (state, ids) => applyChannelOp(state, ids, op, ctx.tenant.settings, prefix) });
+
+/** A merge patch, then channel operations (errors named `channels.N.…`), as the steps of one write. */
+const stepsOf = (ctx: Ctx, patch: CustomerWrite, channels: ChannelOp[] = []): Step[] => [patchStep(patch), ...channels.map((op, i) => channelStep(ctx, op, `channels.${i}.`))];
 
 function assertLive(record: CustomerRecord) {
   if (record.purged_at) throw purgedError();

@@ -43,6 +43,10 @@ export const ERROR_CODES: Record<ErrorCode, string> = {
   precondition_required: 'PRECONDITION_REQUIRED',
   internal_error: 'INTERNAL_ERROR',
   writes_disabled: 'SERVICE_UNAVAILABLE',
+  crm_not_configured: 'CONFLICT',
+  crm_unavailable: 'BAD_GATEWAY',
+  crm_bad_response: 'BAD_GATEWAY',
+  crm_timeout: 'GATEWAY_TIMEOUT',
 };
 
 /** Methods never allowed on this surface: the seed's DELETE always answers 405. */

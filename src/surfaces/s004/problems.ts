@@ -32,6 +32,10 @@ const PROBLEMS: Record<ErrorCode, { type: string; title: string }> = {
   precondition_required: { type: 'PreconditionRequired', title: 'If-Match is required.' },
   internal_error: { type: 'InternalServerError', title: 'Internal server error.' },
   writes_disabled: { type: 'EndpointDisabled', title: 'Customer writes are temporarily disabled.' },
+  crm_not_configured: { type: 'Conflict', title: 'No CRM is configured.' },
+  crm_unavailable: { type: 'BadGateway', title: 'The CRM could not be reached.' },
+  crm_bad_response: { type: 'BadGateway', title: 'The CRM answered unusably.' },
+  crm_timeout: { type: 'GatewayTimeout', title: 'The CRM did not answer in time.' },
 };
 
 /** The seed's scope name for a Patron scope (`customers:create` → `customer:create`). */

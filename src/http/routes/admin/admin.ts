@@ -24,6 +24,7 @@ import {
   type TokenDto,
 } from '../../schemas/admin.js';
 import { createClient, listClients, revokeClient, type OAuthClient } from '../../../core/auth/oauth.service.js';
+import { adminBrandRoutes } from './brands.js';
 
 const Problem = Type.Ref('Problem');
 const errors = { '4xx': Problem, '5xx': Problem };
@@ -162,4 +163,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     { schema: { tags, summary: 'Revoke an OAuth client (its access tokens stop working at once)', params: TenantParams, response: { 200: Type.Ref(OAuthClientSchema), ...errors } } },
     async (request) => oauthClientDto(invalidating(await revokeClient(db, request.params.id))),
   );
+
+  await app.register(adminBrandRoutes, { services });
 };

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { CUSTOMER_CATEGORIES, CUSTOMER_STATUSES, CUSTOMER_TYPES, CustomerEventSchema, CustomerSchema, CustomerWriteSchema, LIMITS, type Customer } from '../../../core/customers/customer.model.js';
 import { SORTS } from '../../../core/customers/customer.queries.js';
+import { BrandIdSchema } from '../../../core/brands/brand.model.js';
 import { ctxOf } from '../../auth.js';
 import { etagOf, matchesIfNoneMatch, parseIfMatch } from '../../conditional.js';
 import { Cursor, IdParams, IfMatchHeader, Limit, PageOf } from '../../schemas/common.js';
@@ -25,9 +26,13 @@ const ListQuery = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name, description: 'Part of the name, case-insensitive.' })),
     email: Type.Optional(Type.String({ maxLength: LIMITS.email, description: 'Any of the customer’s emails (case-insensitive).' })),
     phone: Type.Optional(Type.String({ maxLength: LIMITS.phone, description: 'Any of the customer’s phone or WhatsApp numbers (any format).' })),
-    channel: Type.Optional(Type.String({ maxLength: LIMITS.handle, description: 'Any channel value: email, phone, WhatsApp or handle.' })),
+    channel: Type.Optional(Type.String({ maxLength: LIMITS.email, description: 'Any channel value, written in any form its type accepts: email, phone, WhatsApp or handle (twitter, facebook, …).' })),
+    channelType: Type.Optional(Type.String({ maxLength: 32, description: 'With `channel`: only this type — `email`, `phone`, `whatsapp`, `handle`, or seed 003’s `telephone`, `facebook`, `twitter`, `1`–`5`.' })),
     externalId: Type.Optional(Type.String({ maxLength: LIMITS.externalId })),
     companyNumber: Type.Optional(Type.String({ maxLength: LIMITS.companyNumber })),
+    brandId: Type.Optional(BrandIdSchema),
+    number: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The per-tenant customer number.' })),
+    search: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name, description: 'Free text: part of the name (case-insensitive), an exact externalId, or any channel value.' })),
     createdAfter: Type.Optional(Type.String({ format: 'date-time' })),
     createdBefore: Type.Optional(Type.String({ format: 'date-time' })),
     updatedAfter: Type.Optional(Type.String({ format: 'date-time', description: 'Strictly after this instant.' })),
@@ -37,8 +42,23 @@ const ListQuery = Type.Object(
       description: 'Deleted customers are left out unless asked for.',
     }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // `customFields.<name>=<value>`: see CustomFieldService.filters.
+    patternProperties: { '^customFields\\.': Type.String({ maxLength: LIMITS.customFieldValueBytes }) },
+  },
 );
+
+const CUSTOM_FIELD_FILTER_PREFIX = 'customFields.';
+
+/** The `customFields.<name>` parameters of a list query, by name. */
+function customFieldFilters(query: object): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (key.startsWith(CUSTOM_FIELD_FILTER_PREFIX)) out[key.slice(CUSTOM_FIELD_FILTER_PREFIX.length)] = String(value);
+  }
+  return out;
+}
 
 const ExternalIdParams = Type.Object({ externalId: Type.String({ minLength: 1, maxLength: LIMITS.externalId }) }, { additionalProperties: false });
 
@@ -74,7 +94,13 @@ export const v1CustomerRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     '/customers',
     {
       config: { scope: 'customers:read' },
-      schema: { tags, summary: 'List and filter customers', querystring: ListQuery, response: { 200: PageOf(Customer, 'A page of customers'), ...errors } },
+      schema: {
+        tags,
+        summary: 'List and filter customers',
+        description: 'Besides the parameters below, `customFields.<name>=<value>` filters by a custom field: compared as a number or boolean when the tenant defines the field so, else as text.',
+        querystring: ListQuery,
+        response: { 200: PageOf(Customer, 'A page of customers'), ...errors },
+      },
     },
     async (request) => {
       const q = request.query;
@@ -84,6 +110,7 @@ export const v1CustomerRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         createdBefore: date(q.createdBefore),
         updatedAfter: date(q.updatedAfter),
         updatedBefore: date(q.updatedBefore),
+        customFields: customFieldFilters(q),
       });
       return { data: page.items, hasMore: page.hasMore, nextCursor: page.nextCursor };
     },
@@ -213,8 +240,15 @@ export const v1CustomerRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         tags,
         summary: 'The customer’s timeline',
         params: IdParams,
-        querystring: Type.Object({ limit: Limit(), cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
-        response: { 200: PageOf(CustomerEvent, 'A page of events, oldest first'), ...errors },
+        querystring: Type.Object(
+          {
+            limit: Limit(),
+            cursor: Type.Optional(Cursor),
+            type: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,79}$', description: 'Only events whose type starts with this, e.g. `external.` or `customer.channel_`.' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PageOf(CustomerEvent, 'A page of events, in the order written'), ...errors },
       },
     },
     async (request) => {
