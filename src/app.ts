@@ -121,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API token (`ptn_…`), or for /admin the admin token.' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'apiKey', description: 'Seed 003 (/api/v2/customer): a tenant API token or an OAuth access token in the `apiKey` header.' },
         },
       },
       security: [{ bearer: [] }],

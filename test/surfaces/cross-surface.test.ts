@@ -85,6 +85,33 @@ describe('every surface reads what every other wrote (surfaces.md: one core)', (
     assert.equal(seen.s001.status, 'active');
   });
 
+  test('seed 003 → /v1, 000, 001, 004, and the others → seed 003', async () => {
+    const apikey = { apikey: client.token };
+    const res = await client.request('POST', '/api/v2/customer', {
+      raw: new URLSearchParams({ firstname: 'Three', lastname: 'Writer', primary_id: 'three-writer', extra_email: 'three@example.com', custom_origin: 'seed003', noSync: 'true' }).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+      headers: apikey,
+    });
+    assert.equal(res.status, 201, res.text);
+    const found = await client.get(`/v1/customers?number=${res.body.id}`);
+    const id = found.body.data[0].id as string;
+    const seen = await readEverywhere(id);
+    assertSameCustomer(seen, { id, name: 'Three Writer', email: 'three@example.com', externalId: 'three-writer' });
+    assert.equal(seen.v1.firstName, 'Three');
+    assert.deepEqual(seen.v1.customFields, { origin: 'seed003' });
+
+    // What another surface wrote, read back through seed 003 by the customer's number.
+    const four = await client.post('/api/p/v1.0/customers', { Name: 'Jo Fourwriter', Type: 'Customer', ExternalId: 'four-for-three', Phone: ['+31612340000'] });
+    assert.equal(four.status, 201, four.text);
+    const number = (await client.get(`/v1/customers/${four.body.Id}`)).body.number;
+    const item = await client.request('GET', `/api/v2/customer/${number}`, { headers: apikey });
+    assert.equal(item.status, 200, item.text);
+    assert.equal(item.body.external_primary_id, 'four-for-three');
+    assert.equal(item.body.firstname, 'Jo');
+    assert.equal(item.body.lastname, 'Fourwriter');
+    assert.deepEqual(item.body.channels.map((c: { channel: string; value: string }) => [c.channel, c.value]), [['telephone', '+31612340000']]);
+  });
+
   test('a delete through one surface is seen by all: 004 Inactive, 001 deleted, 000 gone, /v1 deletedAt', async () => {
     const created = await client.customer({ name: 'Soon Gone', email: 'gone@example.com' });
     const del = await client.delete(`/api/p/v1.0/customers/${created.id}`, { 'if-match': '"1"' });
