@@ -18,7 +18,25 @@ export interface DocExample {
  * Each block holds one curl call; its HTTP status is compared by the caller with `expected`.
  */
 export async function runDocExamples(docPath: URL, env: Record<string, string>): Promise<DocExample[]> {
-  const doc = readFileSync(docPath, 'utf8');
+  return runExamplesIn(readFileSync(docPath, 'utf8'), env);
+}
+
+/**
+ * The examples of some `### ` sections of docs/api.md only, for tests whose set-up fits those
+ * sections and not the others'. A heading that is missing is an error, not zero examples.
+ */
+export async function runApiDocSections(headings: string[], env: Record<string, string>): Promise<DocExample[]> {
+  const doc = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
+  const section = (heading: string) => {
+    const start = doc.indexOf(`\n### ${heading}\n`);
+    if (start < 0) throw new Error(`docs/api.md has no ${heading} section`);
+    const end = doc.slice(start + 1).search(/\n##+ /);
+    return doc.slice(start, end < 0 ? undefined : start + 1 + end);
+  };
+  return runExamplesIn(headings.map(section).join('\n'), env);
+}
+
+async function runExamplesIn(doc: string, env: Record<string, string>): Promise<DocExample[]> {
   const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /#\s*expect:\s*\d{3}/.test(b));
   const results: DocExample[] = [];
   for (const script of blocks) {

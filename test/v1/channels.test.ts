@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { Ctx } from '../../src/core/context.js';
 import { getTenant } from '../../src/core/tenants/tenant.service.js';
 import { createServices } from '../../src/services.js';
-import { runDocExamples } from '../doc-examples.js';
+import { runApiDocSections } from '../doc-examples.js';
 import { useServer, type Res, type TenantClient } from '../helpers.js';
 
 const { server, client } = await useServer();
@@ -499,17 +495,7 @@ describe('docs/api.md', () => {
     const customer = await t.customer({ name: 'Doc Example', email: `doc.${uniq()}@example.com`, handles: { twitter: 'doc_example' } });
     const twitter = (await channelRows(customer.id)).find((c) => c.label === 'twitter')!;
     // Only these sections' blocks: other sections' examples need other set-ups.
-    const doc = await readFile(new URL('../../docs/api.md', import.meta.url), 'utf8');
-    const section = (heading: string) => {
-      const start = doc.indexOf(`\n### ${heading}\n`);
-      assert.ok(start >= 0, `docs/api.md has a ${heading} section`);
-      const end = doc.slice(start + 1).search(/\n##+ /);
-      return doc.slice(start, end < 0 ? undefined : start + 1 + end);
-    };
-    const dir = await mkdtemp(join(tmpdir(), 'patron-doc-'));
-    const file = join(dir, 'api-sections.md');
-    await writeFile(file, ['Channels', 'Ticket links', 'Timeline'].map(section).join('\n'));
-    const results = await runDocExamples(pathToFileURL(file), { P: `${server.url}/v1`, TOKEN: t.token, ID: customer.id, CHANNEL_ID: twitter.id });
+    const results = await runApiDocSections(['Channels', 'Ticket links', 'Timeline'], { P: `${server.url}/v1`, TOKEN: t.token, ID: customer.id, CHANNEL_ID: twitter.id });
     assert.ok(results.length >= 10);
     for (const r of results) assert.equal(r.status, r.expected, `${r.script}\n→ ${r.body}`);
     const after = (await t.get(`/v1/customers/${customer.id}`)).body;

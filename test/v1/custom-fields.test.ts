@@ -1,8 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import type { Ctx } from '../../src/core/context.js';
@@ -11,7 +7,7 @@ import { CustomFieldService } from '../../src/core/custom-fields/custom-field.se
 import { CustomerService } from '../../src/core/customers/customer.service.js';
 import { NumberAllocator } from '../../src/core/customers/numbers.js';
 import { getTenant } from '../../src/core/tenants/tenant.service.js';
-import { runDocExamples } from '../doc-examples.js';
+import { runApiDocSections } from '../doc-examples.js';
 import { useServer } from '../helpers.js';
 
 const { server, client } = await useServer();
@@ -413,23 +409,9 @@ describe('docs/api.md', () => {
     const brand = (await server.admin('POST', `/tenants/${t.tenant.id}/brands`, { name: 'Doc Brand' })).body;
     const customer = await t.customer({ name: 'Doc Example' });
     // Only these sections' blocks: other sections' examples need other set-ups.
-    const doc = await readFile(new URL('../../docs/api.md', import.meta.url), 'utf8');
-    const section = (heading: string) => {
-      const start = doc.indexOf(`\n### ${heading}\n`);
-      assert.ok(start >= 0, `docs/api.md has a ${heading} section`);
-      const end = doc.slice(start + 1).search(/\n##+ /);
-      return doc.slice(start, end < 0 ? undefined : start + 1 + end);
-    };
-    const dir = await mkdtemp(join(tmpdir(), 'patron-doc-'));
-    try {
-      const file = join(dir, 'api-sections.md');
-      await writeFile(file, ['Brands', 'Custom fields'].map(section).join('\n'));
-      const results = await runDocExamples(pathToFileURL(file), { P: `${server.url}/v1`, TOKEN: token, ID: customer.id, BRAND_ID: String(brand.id) });
-      assert.equal(results.length, 9);
-      for (const r of results) assert.equal(r.status, r.expected, `${r.script}\n→ ${r.body}`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const results = await runApiDocSections(['Brands', 'Custom fields'], { P: `${server.url}/v1`, TOKEN: token, ID: customer.id, BRAND_ID: String(brand.id) });
+    assert.equal(results.length, 9);
+    for (const r of results) assert.equal(r.status, r.expected, `${r.script}\n→ ${r.body}`);
     const shoe = await t.get('/v1/customers/by-external-id/SHOE-42');
     assert.equal(shoe.body.brandId, brand.id);
     const after = await storedFields(customer.id);
