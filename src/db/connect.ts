@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './database.js';
-import { PGliteDialect } from './pglite-dialect.js';
-import { preparedName } from './precompiled.js';
+import { statementName } from './statement-names.js';
 
 export type Db = Kysely<Database>;
 
@@ -30,12 +30,12 @@ const pgTypes = {
   },
 };
 
-/** Kysely sends `query(sql, values)`; the precompiled statements go as named (prepared) ones. */
-class PreparingClient extends pg.Client {
+/** Kysely sends `query(sql, values)`; each goes as a named statement when it can (statement-names.ts). */
+class NamingClient extends pg.Client {
   // pg's overloads can't be restated here: the wrapper only adds `name` and passes the rest on.
   override query(...args: any[]): any {
     const [text, values, callback] = args;
-    const name = typeof text === 'string' ? preparedName(text) : undefined;
+    const name = typeof text === 'string' && Array.isArray(values) ? statementName(text, values) : undefined;
     return name ? super.query({ name, text, values }, callback) : (super.query as (...a: any[]) => any)(...args);
   }
 }
@@ -54,29 +54,34 @@ export async function openDatabase(database: Config['database']): Promise<Databa
       max: database.poolSize,
       types: pgTypes,
       application_name: 'patron',
-      Client: PreparingClient,
+      Client: NamingClient,
     });
     // A pool error on an idle client must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return {
-      db,
-      kind: 'postgres',
-      ping: async () => void (await sql`select 1`.execute(db)),
-      close: () => db.destroy(),
-    };
+    return handle(pool, 'postgres');
   }
   if (database.dataDir) mkdirSync(database.dataDir, { recursive: true });
   const pglite = new PGlite({ dataDir: database.dataDir ?? undefined, postgresqlconf: PGLITE_CONF });
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // PGlite is one PostgreSQL session: a pool of one client over PGlite's node-postgres adapter,
+  // so both stores run the same driver, types and named statements, and callers take turns
+  // (a transaction holds the session until it ends). The client is never closed while idle:
+  // there is only the one session to come back to.
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, idleTimeoutMillis: 0, types: pgTypes, Client: NamingClient });
+  pool.on('error', () => {});
+  return handle(pool, 'pglite', () => pglite.close());
+}
+
+/** The Kysely handle over a pool; `closeStore` runs once the pool has ended (PGlite's own close). */
+function handle(pool: pg.Pool, kind: DatabaseHandle['kind'], closeStore?: () => Promise<void>): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    kind: 'pglite',
+    kind,
     ping: async () => void (await sql`select 1`.execute(db)),
     close: async () => {
       await db.destroy();
-      await pglite.close();
+      await closeStore?.();
     },
   };
 }

@@ -9,18 +9,6 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
  * value; the compiled statement's parameters are matched back to the arguments by identity.
  * It runs on whichever executor (pool or transaction) each call is given.
  */
-/** The statements compiled here, by SQL text, with the name PostgreSQL prepares them under. */
-const preparedNames = new Map<string, string>();
-
-/**
- * The name to prepare a statement under, when it is one of the precompiled ones. The
- * PostgreSQL pool's clients prepare these once per connection (db/connect.ts), so the server
- * skips parsing and planning them on every call.
- */
-export function preparedName(sql: string): string | undefined {
-  return preparedNames.get(sql);
-}
-
 export function precompiled<DB, A extends unknown[], R>(arity: A['length'], build: (db: Kysely<DB>, ...params: A) => Compilable<R>) {
   let compiled: { sql: string; slots: number[] } | undefined;
   return async (db: Kysely<DB>, ...args: A): Promise<R[]> => {
@@ -30,7 +18,6 @@ export function precompiled<DB, A extends unknown[], R>(arity: A['length'], buil
       const slots = query.parameters.map((p) => placeholders.indexOf(p));
       if (slots.includes(-1) || new Set(slots).size !== arity) throw new Error('precompiled: every parameter must be a placeholder, used once');
       compiled = { sql: query.sql, slots };
-      if (!preparedNames.has(query.sql)) preparedNames.set(query.sql, `patron_${preparedNames.size + 1}`);
     }
     const { sql, slots } = compiled;
     const result = await db.executeQuery(CompiledQuery.raw(sql, slots.map((slot) => args[slot])) as CompiledQuery<R>);
