@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/connect.js';
 import type { Actor, CustomerRow, CustomerUpdate, Database, NewCustomerRow } from '../../db/database.js';
 import { precompiled } from '../../db/precompiled.js';
-import { planChannels, type ChannelDraft, type ChannelPlan, type CustomerRecord, type StoredChannel } from './customer.mapper.js';
+import { planChannels, type ChannelDraft, type ChannelPlan, type CustomerRecord } from './customer.mapper.js';
 
 /**
  * Data access for customers. Every function takes the executor first (the pool or the
@@ -91,20 +91,6 @@ export interface NewEvent {
   at: Date;
 }
 
-const channelRows = (tenantId: string, customerId: string, channels: StoredChannel[]) =>
-  channels.map((c) => ({
-    tenant_id: tenantId,
-    customer_id: customerId,
-    id: c.id,
-    type: c.type,
-    label: c.label,
-    value: c.value,
-    normalized: c.normalized,
-    is_primary: c.isPrimary,
-    position: c.position,
-    created_at: c.createdAt,
-  }));
-
 const eventRows = (tenantId: string, customerId: string, events: NewEvent[]) =>
   events.map((e) => ({
     tenant_id: tenantId,
@@ -117,74 +103,110 @@ const eventRows = (tenantId: string, customerId: string, events: NewEvent[]) =>
     occurred_at: e.at,
   }));
 
-/**
- * The channel, timeline and ticket writes that go with a customer write, as common table
- * expressions of the same statement. Channels are reconciled, not replaced (see planChannels):
- * removed rows deleted, new rows inserted, changed rows updated in place, so ids stay stable.
- * Every data-modifying CTE sees the same snapshot and the foreign keys are checked at the end
- * of the statement, so the customer row written by a sibling CTE satisfies them.
- */
-function withSideWrites(qc: QueryCreator<Database>, tenantId: string, customerId: string, plan: ChannelPlan | null, events: NewEvent[], tickets: TicketInsert[] = []) {
-  // The CTEs are chosen at run time, which Kysely's types (one type per CTE list) cannot follow.
-  let q = qc as QueryCreator<any>;
-  if (plan && plan.remove.length > 0) {
-    q = q.with('removed_channels', (db) =>
-      db.deleteFrom('customer_channels').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('id', 'in', plan.remove),
-    );
-  }
-  if (plan && plan.upsert.length > 0) {
-    q = q.with('written_channels', (db) =>
-      db
-        .insertInto('customer_channels')
-        .values(channelRows(tenantId, customerId, plan.upsert))
-        .onConflict((oc) =>
-          oc.columns(['tenant_id', 'id']).doUpdateSet((eb) => ({
-            label: eb.ref('excluded.label'),
-            value: eb.ref('excluded.value'),
-            normalized: eb.ref('excluded.normalized'),
-            is_primary: eb.ref('excluded.is_primary'),
-            position: eb.ref('excluded.position'),
-          })),
-        ),
-    );
-  }
-  if (events.length > 0) q = q.with('added_events', (db) => db.insertInto('customer_events').values(eventRows(tenantId, customerId, events)));
-  if (tickets.length > 0) {
-    q = q.with('linked_tickets', (db) =>
-      db
-        .insertInto('customer_tickets')
-        .values(tickets.map((t) => ({ tenant_id: tenantId, customer_id: customerId, ticket_id: t.ticketId, linked_at: t.at })))
-        .onConflict((oc) => oc.doNothing()),
-    );
-  }
-  return q;
-}
-
 export interface TicketInsert {
   ticketId: string;
   at: Date;
 }
 
 /**
- * Inserts a customer, its channels and its events in one statement: atomic without a
- * transaction, one round trip, and the row comes back as stored (RETURNING) instead of being
- * read again.
+ * The rows written beside a customer, each table's as one JSON array (the `json_to_recordset`
+ * parameters of withSideWrites).
  */
-export async function insertCustomer(
-  db: Executor,
-  tenantId: string,
-  row: Omit<NewCustomerRow, 'tenant_id'> & { id: string; created_at: Date },
-  drafts: ChannelDraft[],
-  events: NewEvent[],
-  tickets: TicketInsert[] = [],
-): Promise<CustomerRecord> {
-  const { channels, ...plan } = planChannels([], drafts, row.created_at);
-  const stored = (await withSideWrites(db, tenantId, row.id, { channels, ...plan }, events, tickets)
-    .with('created', (qc) => qc.insertInto('customers').values({ ...row, tenant_id: tenantId }).returningAll())
-    .selectFrom('created')
-    .selectAll()
-    .executeTakeFirstOrThrow()) as CustomerRow;
-  return { ...stored, channels };
+interface SideRows {
+  /** Ids of the channel rows to delete; left out by a create, which has none. */
+  remove?: string;
+  channels: string;
+  events: string;
+  tickets: string;
+}
+
+function sideRows(plan: Pick<ChannelPlan, 'upsert' | 'remove'> | null, events: NewEvent[], tickets: TicketInsert[] = []): Required<SideRows> {
+  return {
+    remove: JSON.stringify(plan?.remove ?? []),
+    channels: JSON.stringify(
+      (plan?.upsert ?? []).map((c) => ({ id: c.id, type: c.type, label: c.label, value: c.value, normalized: c.normalized, is_primary: c.isPrimary, position: c.position, created_at: c.createdAt })),
+    ),
+    events: JSON.stringify(events.map((e) => ({ id: uuidv7(), type: e.type, actor: e.actor, changes: e.changes, details: e.details ?? null, occurred_at: e.at }))),
+    tickets: JSON.stringify(tickets.map((t) => ({ ticket_id: t.ticketId, linked_at: t.at }))),
+  };
+}
+
+/**
+ * The channel, timeline and ticket writes that go with a customer write, as common table
+ * expressions of the same statement. Channels are reconciled, not replaced (see planChannels):
+ * removed rows deleted, new rows inserted, changed rows updated in place, so ids stay stable.
+ * Every data-modifying CTE sees the same snapshot and the foreign keys are checked at the end
+ * of the statement, so the customer row written by a sibling CTE satisfies them.
+ *
+ * Each table's rows arrive as one JSON array, expanded by `json_to_recordset`, so the statement
+ * has one text however many rows a write carries: it is built once (precompiled) and parsed and
+ * planned once per connection, where rows as VALUES lists made a new statement for every count.
+ */
+function withSideWrites(qc: QueryCreator<Database>, tenantId: string, customerId: string, rows: SideRows): QueryCreator<Database> {
+  // Whether the first CTE is there is chosen at run time, which Kysely's types (one type per
+  // CTE list) cannot follow; nothing refers to these CTEs by name, so the caller keeps the
+  // schema's types. Kysely puts a raw CTE body in the statement as written: hence the parentheses.
+  let q = qc as QueryCreator<any>;
+  if (rows.remove !== undefined) {
+    q = q.with('removed_channels', () =>
+      sql`(delete from customer_channels where tenant_id = ${tenantId}::uuid and customer_id = ${customerId}::uuid
+        and id in (select r.id::uuid from json_array_elements_text(${rows.remove}::json) as r(id)))`,
+    );
+  }
+  return q
+    .with('written_channels', () =>
+      sql`(insert into customer_channels (tenant_id, customer_id, id, type, label, value, normalized, is_primary, position, created_at)
+        select ${tenantId}::uuid, ${customerId}::uuid, c.id, c.type, c.label, c.value, c.normalized, c.is_primary, c.position, c.created_at
+        from json_to_recordset(${rows.channels}::json)
+          as c(id uuid, type text, label text, value text, normalized text, is_primary boolean, position integer, created_at timestamptz)
+        on conflict (tenant_id, id) do update set label = excluded.label, value = excluded.value, normalized = excluded.normalized,
+          is_primary = excluded.is_primary, position = excluded.position)`,
+    )
+    .with('added_events', () =>
+      sql`(insert into customer_events (tenant_id, id, customer_id, type, actor, changes, details, occurred_at)
+        select ${tenantId}::uuid, e.id, ${customerId}::uuid, e.type, e.actor, e.changes, e.details, e.occurred_at
+        from json_to_recordset(${rows.events}::json) as e(id uuid, type text, actor jsonb, changes jsonb, details jsonb, occurred_at timestamptz))`,
+    )
+    .with('linked_tickets', () =>
+      sql`(insert into customer_tickets (tenant_id, customer_id, ticket_id, linked_at)
+        select ${tenantId}::uuid, ${customerId}::uuid, t.ticket_id, t.linked_at
+        from json_to_recordset(${rows.tickets}::json) as t(ticket_id text, linked_at timestamptz)
+        on conflict do nothing)`,
+    );
+}
+
+type NewCustomer = Omit<NewCustomerRow, 'tenant_id'> & { id: string; created_at: Date };
+
+/** The columns a create writes, in a fixed order: the insert's parameters follow it. */
+const INSERT_COLUMNS = [
+  'id', 'number', 'name', 'first_name', 'last_name', 'type', 'category', 'status', 'company_id', 'brand_id', 'external_id', 'company_number', 'fax',
+  'billing_address', 'location', 'ip', 'source', 'value', 'auto_payment', 'notes', 'custom_fields', 'version', 'created_at', 'updated_at', 'deleted_at',
+] as const satisfies readonly (keyof NewCustomer)[];
+
+const insertStatement = precompiled(
+  4 + INSERT_COLUMNS.length,
+  (db: Db, tenantId: string, channels: string, events: string, tickets: string, ...columns: unknown[]) =>
+    withSideWrites(db, tenantId, columns[0] as string, { channels, events, tickets })
+      .with('created', (qc) =>
+        qc
+          .insertInto('customers')
+          .values({ tenant_id: tenantId, ...(Object.fromEntries(INSERT_COLUMNS.map((c, i) => [c, columns[i]])) as NewCustomer) })
+          .returningAll(),
+      )
+      .selectFrom('created')
+      .selectAll(),
+);
+
+/**
+ * Inserts a customer, its channels, its events and its ticket links in one statement: atomic
+ * without a transaction, one round trip, and the row comes back as stored (RETURNING) instead
+ * of being read again.
+ */
+export async function insertCustomer(db: Executor, tenantId: string, row: NewCustomer, drafts: ChannelDraft[], events: NewEvent[], tickets: TicketInsert[] = []): Promise<CustomerRecord> {
+  const plan = planChannels([], drafts, row.created_at);
+  const side = sideRows(plan, events, tickets);
+  const [stored] = await insertStatement(db, tenantId, side.channels, side.events, side.tickets, ...INSERT_COLUMNS.map((c) => row[c] ?? null));
+  return { ...(stored as CustomerRow), channels: plan.channels };
 }
 
 /**
@@ -199,7 +221,7 @@ export async function updateCustomer(
   plan: ChannelPlan | null,
   events: NewEvent[],
 ): Promise<CustomerRecord> {
-  const stored = (await withSideWrites(db, tenantId, current.id, plan, events)
+  const stored = (await withSideWrites(db, tenantId, current.id, sideRows(plan, events))
     .with('updated', (qc) => qc.updateTable('customers').set(set).where('tenant_id', '=', tenantId).where('id', '=', current.id).returningAll())
     .selectFrom('updated')
     .selectAll()
