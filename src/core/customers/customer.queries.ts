@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import type { Database } from '../../db/database.js';
+import { precompiledShapes } from '../../db/precompiled.js';
 import type { Ctx } from '../context.js';
 import type { CustomFieldService } from '../custom-fields/custom-field.service.js';
 import { notFound, validationFailed } from '../errors.js';
@@ -90,6 +92,57 @@ function escapeLike(value: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+type CustomerQuery = SelectQueryBuilder<Database, 'customers', any>;
+
+/**
+ * One filter of a list. `key` names its form (the column, how many values) and so, with the
+ * other keys, the statement's text; `values` are its parameters, constants included (every
+ * bound value must be one); `where` adds it to a query, given one placeholder per value (of
+ * any type: they stand for the values). A list is built by Kysely once per combination of
+ * keys (precompiledShapes), not on every request.
+ */
+interface Condition {
+  key: string;
+  values: unknown[];
+  where(q: CustomerQuery, placeholders: any[]): CustomerQuery;
+}
+
+/** The customer's channels having one of `values` (of one of `types`, with `label`, when given). */
+function channelsMatching(eb: ExpressionBuilder<Database, 'customers'>, values: unknown[], types: unknown[] = [], label?: unknown) {
+  let q = eb
+    .selectFrom('customer_channels as ch')
+    .select('ch.id')
+    .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
+    .whereRef('ch.customer_id', '=', 'customers.id')
+    .where('ch.normalized', 'in', values as string[]);
+  if (types.length > 0) q = q.where('ch.type', 'in', types as never[]);
+  if (label !== undefined) q = q.where('ch.label', '=', label as string);
+  return q;
+}
+
+interface PageShape {
+  conditions: Condition[];
+  column: 'created_at' | 'updated_at';
+  direction: 'asc' | 'desc';
+  offset: boolean;
+}
+
+// Arguments: the tenant, every condition's values in order, then the limit (and the offset).
+const pageStatement = precompiledShapes((db: Db, shape: PageShape, p: unknown[]) => {
+  let q: CustomerQuery = selectCustomers(db, p[0] as string);
+  let i = 1;
+  for (const c of shape.conditions) q = c.where(q, p.slice(i, (i += c.values.length)));
+  q = q.orderBy(`customers.${shape.column}`, shape.direction).orderBy('customers.id', shape.direction).limit(p[i++] as number);
+  return shape.offset ? q.offset(p[i] as number) : q;
+});
+
+const countStatement = precompiledShapes((db: Db, conditions: Condition[], p: unknown[]) => {
+  let q: CustomerQuery = db.selectFrom('customers').where('customers.tenant_id', '=', p[0] as string);
+  let i = 1;
+  for (const c of conditions) q = c.where(q, p.slice(i, (i += c.values.length)));
+  return q.select((eb) => eb.fn.countAll<string>().as('n'));
+});
+
 export class CustomerQueries {
   constructor(
     private readonly db: Db,
@@ -117,33 +170,33 @@ export class CustomerQueries {
 
   /** How many customers match the filters, whatever the paging (seed 003's `itemTotal`). */
   async count(ctx: Ctx, query: ListFilters): Promise<number> {
-    const row = await (await this.filtered(ctx, query)).clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    const conditions = await this.conditions(ctx, query);
+    const key = ['count', ...conditions.map((c) => c.key)].join('|');
+    const [row] = await countStatement(this.db, key, conditions, [ctx.tenant.id, ...conditions.flatMap((c) => c.values)]);
+    return Number(row!.n);
   }
 
   private async page<T>(ctx: Ctx, query: ListCustomersQuery, map: (record: CustomerRecord) => T): Promise<Page<T>> {
     const column = query.sort.endsWith('createdAt') ? 'created_at' : 'updated_at';
     const descending = query.sort.startsWith('-');
-    let q = await this.filtered(ctx, query);
+    const conditions = await this.conditions(ctx, query);
     if (query.cursor) {
       const c = decodeCursor<CustomerCursor>(query.cursor, (c) => c.s === query.sort && typeof c.v === 'string' && !Number.isNaN(Date.parse(c.v)) && UUID.test(c.id));
       const at = new Date(c.v);
+      const after = descending ? '<' : '>';
       // Keyset pagination on (timestamp, id): the id breaks ties between rows written in the
       // same millisecond, so no row is skipped or repeated between pages.
-      q = q.where((eb) =>
-        eb.or([
-          eb(`customers.${column}`, descending ? '<' : '>', at),
-          eb.and([eb(`customers.${column}`, '=', at), eb('customers.id', descending ? '<' : '>', c.id)]),
-        ]),
-      );
+      conditions.push({
+        key: 'after',
+        values: [at, at, c.id],
+        where: (q, [at1, at2, id]) =>
+          q.where((eb) => eb.or([eb(`customers.${column}`, after, at1), eb.and([eb(`customers.${column}`, '=', at2), eb('customers.id', after, id)])])),
+      });
     }
-    const direction = descending ? 'desc' : 'asc';
-    const rows = (await q
-      .orderBy(`customers.${column}`, direction)
-      .orderBy('customers.id', direction)
-      .limit(query.limit + 1)
-      .$if(query.offset !== undefined && query.offset > 0, (qb) => qb.offset(query.offset!))
-      .execute()) as CustomerRecord[];
+    const offset = query.offset !== undefined && query.offset > 0 ? query.offset : undefined;
+    const key = ['page', query.sort, offset === undefined ? '' : 'offset', ...conditions.map((c) => c.key)].join('|');
+    const args = [ctx.tenant.id, ...conditions.flatMap((c) => c.values), query.limit + 1, ...(offset === undefined ? [] : [offset])];
+    const rows = (await pageStatement(this.db, key, { conditions, column, direction: descending ? 'desc' : 'asc', offset: offset !== undefined }, args)) as CustomerRecord[];
 
     const hasMore = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
@@ -155,54 +208,47 @@ export class CustomerQueries {
     };
   }
 
-  /** The tenant's customers narrowed by every filter of the query (no order, no paging). */
-  private async filtered(ctx: Ctx, query: ListFilters) {
-    let q = selectCustomers(this.db, ctx.tenant.id);
+  /** Every filter of the query, in a fixed order (see Condition). */
+  private async conditions(ctx: Ctx, query: ListFilters): Promise<Condition[]> {
+    const out: Condition[] = [];
+    const add = (key: string, values: unknown[], where: Condition['where']) => out.push({ key, values, where });
 
-    if (query.deleted === 'exclude') q = q.where('customers.deleted_at', 'is', null);
-    if (query.deleted === 'only') q = q.where('customers.deleted_at', 'is not', null);
-    if (query.status) q = q.where('customers.status', '=', query.status);
-    if (query.activity === 'active') q = q.where('customers.deleted_at', 'is', null).where('customers.status', '=', 'active');
-    if (query.activity === 'inactive') q = q.where((eb) => eb.or([eb('customers.deleted_at', 'is not', null), eb('customers.status', '!=', 'active')]));
-    if (query.type) q = q.where('customers.type', '=', query.type);
-    if (query.category) q = q.where('customers.category', '=', query.category);
-    if (query.name !== undefined) q = q.where(sql<string>`lower(customers.name)`, 'like', `%${escapeLike(query.name.trim().toLowerCase())}%`);
-    if (query.externalId !== undefined) q = q.where('customers.external_id', '=', query.externalId.trim());
-    if (query.companyNumber !== undefined) q = q.where('customers.company_number', '=', query.companyNumber.trim());
-    if (query.brandId !== undefined) q = q.where('customers.brand_id', '=', query.brandId);
-    if (query.number !== undefined) q = q.where('customers.number', '=', query.number);
+    if (query.deleted === 'exclude') add('live', [], (q) => q.where('customers.deleted_at', 'is', null));
+    if (query.deleted === 'only') add('deleted', [], (q) => q.where('customers.deleted_at', 'is not', null));
+    if (query.status) add('status', [query.status], (q, [v]) => q.where('customers.status', '=', v));
+    if (query.activity === 'active') add('active', ['active'], (q, [active]) => q.where('customers.deleted_at', 'is', null).where('customers.status', '=', active));
+    if (query.activity === 'inactive') add('inactive', ['active'], (q, [active]) => q.where((eb) => eb.or([eb('customers.deleted_at', 'is not', null), eb('customers.status', '!=', active)])));
+    if (query.type) add('type', [query.type], (q, [v]) => q.where('customers.type', '=', v));
+    if (query.category) add('category', [query.category], (q, [v]) => q.where('customers.category', '=', v));
+    if (query.name !== undefined) add('name', [`%${escapeLike(query.name.trim().toLowerCase())}%`], (q, [v]) => q.where(sql<string>`lower(customers.name)`, 'like', v));
+    if (query.externalId !== undefined) add('externalId', [query.externalId.trim()], (q, [v]) => q.where('customers.external_id', '=', v));
+    if (query.companyNumber !== undefined) add('companyNumber', [query.companyNumber.trim()], (q, [v]) => q.where('customers.company_number', '=', v));
+    if (query.brandId !== undefined) add('brandId', [query.brandId], (q, [v]) => q.where('customers.brand_id', '=', v));
+    if (query.number !== undefined) add('number', [query.number], (q, [v]) => q.where('customers.number', '=', v));
     if (query.search !== undefined) {
       const text = query.search.trim();
       const keys = channelLookupKeys(text, ctx.tenant.settings);
-      q = q.where((eb) =>
-        eb.or([
-          eb(sql<string>`lower(customers.name)`, 'like', `%${escapeLike(text.toLowerCase())}%`),
-          eb('customers.external_id', '=', text),
-          ...(keys.length > 0
-            ? [
-                eb.exists(
-                  eb
-                    .selectFrom('customer_channels as ch')
-                    .select('ch.id')
-                    .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
-                    .whereRef('ch.customer_id', '=', 'customers.id')
-                    .where('ch.normalized', 'in', keys),
-                ),
-              ]
-            : []),
-        ]),
+      add(`search:${keys.length}`, [`%${escapeLike(text.toLowerCase())}%`, text, ...keys], (q, [pattern, exact, ...keys]) =>
+        q.where((eb) =>
+          eb.or([
+            eb(sql<string>`lower(customers.name)`, 'like', pattern),
+            eb('customers.external_id', '=', exact),
+            ...(keys.length > 0 ? [eb.exists(channelsMatching(eb, keys))] : []),
+          ]),
+        ),
       );
     }
     if (query.customFields && Object.keys(query.customFields).length > 0) {
       // The name is a bound parameter like the value (and was checked against the name pattern).
       for (const filter of await this.customFields.filters(ctx, query.customFields)) {
-        q = q.where('json' in filter ? sql<boolean>`customers.custom_fields -> ${filter.name}::text = ${filter.json}::jsonb` : sql<boolean>`customers.custom_fields ->> ${filter.name}::text = ${filter.text}`);
+        if ('json' in filter) add('custom:json', [filter.name, filter.json], (q, [name, json]) => q.where(sql<boolean>`customers.custom_fields -> ${name}::text = ${json}::jsonb`));
+        else add('custom:text', [filter.name, filter.text], (q, [name, text]) => q.where(sql<boolean>`customers.custom_fields ->> ${name}::text = ${text}`));
       }
     }
-    if (query.createdAfter) q = q.where('customers.created_at', '>', query.createdAfter);
-    if (query.createdBefore) q = q.where('customers.created_at', '<', query.createdBefore);
-    if (query.updatedAfter) q = q.where('customers.updated_at', '>', query.updatedAfter);
-    if (query.updatedBefore) q = q.where('customers.updated_at', '<', query.updatedBefore);
+    if (query.createdAfter) add('createdAfter', [query.createdAfter], (q, [v]) => q.where('customers.created_at', '>', v));
+    if (query.createdBefore) add('createdBefore', [query.createdBefore], (q, [v]) => q.where('customers.created_at', '<', v));
+    if (query.updatedAfter) add('updatedAfter', [query.updatedAfter], (q, [v]) => q.where('customers.updated_at', '>', v));
+    if (query.updatedBefore) add('updatedBefore', [query.updatedBefore], (q, [v]) => q.where('customers.updated_at', '<', v));
 
     const channelMatches: { types: string[]; label?: string; values: string[] }[] = [];
     if (query.email !== undefined) channelMatches.push({ types: ['email'], values: [query.email.trim().toLowerCase()] });
@@ -220,26 +266,18 @@ export class CustomerQueries {
     } else if (query.channelType !== undefined) {
       throw validationFailed([{ field: 'channelType', message: 'needs `channel`', code: 'invalid' }]);
     }
-    for (const match of channelMatches) {
-      if (match.values.length === 0) {
-        q = q.where(sql<boolean>`false`);
+    for (const { values, types, label } of channelMatches) {
+      if (values.length === 0) {
+        add('nothing', [], (q) => q.where(sql<boolean>`false`));
         continue;
       }
-      q = q.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('customer_channels as ch')
-            .select('ch.id')
-            .whereRef('ch.tenant_id', '=', 'customers.tenant_id')
-            .whereRef('ch.customer_id', '=', 'customers.id')
-            .where('ch.normalized', 'in', match.values)
-            .$if(match.types.length > 0, (sq) => sq.where('ch.type', 'in', match.types as never[]))
-            .$if(match.label !== undefined, (sq) => sq.where('ch.label', '=', match.label!)),
-        ),
+      const labels = label === undefined ? [] : [label];
+      add(`channel:${values.length}:${types.length}:${labels.length}`, [...values, ...types, ...labels], (q, v) =>
+        q.where((eb) => eb.exists(channelsMatching(eb, v.slice(0, values.length), v.slice(values.length, values.length + types.length), v[values.length + types.length]))),
       );
     }
-    return q;
+    return out;
   }
-
   /**
    * The customer's timeline, in the order written (system and external events together; an
    * external event's `occurredAt` is as its client gave it). `type`: only events whose type
