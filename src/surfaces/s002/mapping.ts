@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CustomerWriteSchema, type Customer, type CustomerWrite } from '../../core/customers/customer.model.js';
@@ -180,10 +180,11 @@ export function toCoreWrite(body: CreateBody, settings: TenantSettings): { write
 // is checked against it, exactly as /v1 checks its bodies, and the errors are put back on the
 // seed's fields. The core's rules check the same limits, but only the schema's errors say
 // which limit (pydantic's `ctx`: max_length, ge, le) without reading a message's text.
-const coreAjv = addFormats.default(new Ajv.default({ allErrors: true, strict: false, coerceTypes: false }));
-const checkCoreWrite = coreAjv.compile(CustomerWriteSchema);
+// Compiled at the first write through this surface, not when the service starts.
+let checkCoreWrite: ValidateFunction | undefined;
 
 function limitErrors(write: CustomerWrite, body: unknown): DetailEntry[] {
+  checkCoreWrite ??= addFormats.default(new Ajv.default({ allErrors: true, strict: false, coerceTypes: false, validateSchema: false })).compile(CustomerWriteSchema);
   if (checkCoreWrite(write)) return [];
   const out = new Map<string, DetailEntry>();
   for (const error of (checkCoreWrite.errors ?? []) as AjvError[]) {
