@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { precompiled } from '../../db/precompiled.js';
 import type { Tenant } from '../context.js';
 import { AppError } from '../errors.js';
 import { toTenant } from '../tenants/tenant.service.js';
@@ -21,7 +22,9 @@ const tenantColumns = ['tn.number as tenant_number', 'tn.name as tenant_name', '
 
 /** How long a verified (or refused) credential is remembered by one process. */
 export const AUTH_CACHE_TTL_MS = 5_000;
-const AUTH_CACHE_MAX_ENTRIES = 10_000;
+/** The most credentials remembered as good, and as refused: see Authenticator. */
+const AUTH_CACHE_MAX_GRANTED = 10_000;
+const AUTH_CACHE_MAX_REFUSED = 1_000;
 
 type Verdict = { principal: Principal; error?: undefined } | { principal?: undefined; error: AppError };
 
@@ -34,19 +37,24 @@ type Verdict = { principal: Principal; error?: undefined } | { principal?: undef
  * busy client costs one look-up per AUTH_CACHE_TTL_MS instead of one per request. Changes made
  * through this process's admin API (revocations, suspensions) call `invalidate()` and take
  * effect at once; changes made elsewhere (another instance, the CLI) within AUTH_CACHE_TTL_MS.
+ * Refusals are remembered apart from grants, and fewer of them: a flood of made-up tokens, each
+ * new, must not push the real clients' verdicts out and send every one of their requests to
+ * the database.
  */
 export class Authenticator {
-  private readonly verdicts = new Map<string, { verdict: Verdict; until: number }>();
+  private readonly granted = new Map<string, { verdict: Verdict; until: number }>();
+  private readonly refused = new Map<string, { verdict: Verdict; until: number }>();
 
   constructor(
     private readonly db: Db,
     private readonly signingKey: Uint8Array,
+    private readonly limits = { granted: AUTH_CACHE_MAX_GRANTED, refused: AUTH_CACHE_MAX_REFUSED },
   ) {}
 
   async authenticate(secret: string): Promise<Principal> {
     const key = hashSecret(secret);
     const now = Date.now();
-    const cached = this.verdicts.get(key);
+    const cached = this.granted.get(key) ?? this.refused.get(key);
     let verdict: Verdict;
     if (cached && cached.until > now) {
       verdict = cached.verdict;
@@ -68,16 +76,17 @@ export class Authenticator {
 
   /** Forgets every remembered verdict: call after revoking or suspending anything. */
   invalidate(): void {
-    this.verdicts.clear();
+    this.granted.clear();
+    this.refused.clear();
   }
 
   private remember(key: string, verdict: Verdict, until: number) {
-    this.verdicts.delete(key);
-    if (this.verdicts.size >= AUTH_CACHE_MAX_ENTRIES) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      this.verdicts.delete(this.verdicts.keys().next().value!);
-    }
-    this.verdicts.set(key, { verdict, until });
+    this.granted.delete(key);
+    this.refused.delete(key);
+    const [verdicts, max] = verdict.error ? [this.refused, this.limits.refused] : [this.granted, this.limits.granted];
+    // Maps iterate in insertion order: drop the oldest entry.
+    if (verdicts.size >= max) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(key, { verdict, until });
   }
 }
 
@@ -86,13 +95,17 @@ interface Verified {
   expiresAt: Date | null;
 }
 
-async function authenticateApiToken(db: Db, tokenHash: string): Promise<Verified> {
-  const row = await db
+// Every request with an unknown token (and every cache miss) runs it: compiled once.
+const apiTokenByHash = precompiled(1, (db: Db, tokenHash: string) =>
+  db
     .selectFrom('api_tokens as t')
     .innerJoin('tenants as tn', 'tn.id', 't.tenant_id')
     .select(['t.id', 't.tenant_id', 't.scopes', 't.expires_at', 't.revoked_at', 't.last_used_at', ...tenantColumns])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .where('t.token_hash', '=', tokenHash),
+);
+
+async function authenticateApiToken(db: Db, tokenHash: string): Promise<Verified> {
+  const [row] = await apiTokenByHash(db, tokenHash);
   if (!row) throw new AppError('unauthenticated', 'The access token is invalid.');
   if (row.revoked_at) throw new AppError('unauthenticated', 'The access token has been revoked.');
   const now = Date.now();
