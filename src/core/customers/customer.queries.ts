@@ -127,19 +127,23 @@ interface PageShape {
   offset: boolean;
 }
 
+/** Adds the conditions to `q`, each with its placeholders, from p[1] on; returns the index of the next placeholder. */
+function withConditions(q: CustomerQuery, conditions: Condition[], p: unknown[]): [CustomerQuery, number] {
+  let i = 1;
+  for (const c of conditions) q = c.where(q, p.slice(i, (i += c.values.length)));
+  return [q, i];
+}
+
 // Arguments: the tenant, every condition's values in order, then the limit (and the offset).
 const pageStatement = precompiledShapes((db: Db, shape: PageShape, p: unknown[]) => {
-  let q: CustomerQuery = selectCustomers(db, p[0] as string);
-  let i = 1;
-  for (const c of shape.conditions) q = c.where(q, p.slice(i, (i += c.values.length)));
+  let [q, i] = withConditions(selectCustomers(db, p[0] as string), shape.conditions, p);
   q = q.orderBy(`customers.${shape.column}`, shape.direction).orderBy('customers.id', shape.direction).limit(p[i++] as number);
   return shape.offset ? q.offset(p[i] as number) : q;
 });
 
+// Arguments: the tenant, then every condition's values in order.
 const countStatement = precompiledShapes((db: Db, conditions: Condition[], p: unknown[]) => {
-  let q: CustomerQuery = db.selectFrom('customers').where('customers.tenant_id', '=', p[0] as string);
-  let i = 1;
-  for (const c of conditions) q = c.where(q, p.slice(i, (i += c.values.length)));
+  const [q] = withConditions(db.selectFrom('customers').where('customers.tenant_id', '=', p[0] as string), conditions, p);
   return q.select((eb) => eb.fn.countAll<string>().as('n'));
 });
 

@@ -91,17 +91,20 @@ export interface NewEvent {
   at: Date;
 }
 
-const eventRows = (tenantId: string, customerId: string, events: NewEvent[]) =>
-  events.map((e) => ({
-    tenant_id: tenantId,
-    id: uuidv7(),
-    customer_id: customerId,
-    type: e.type,
-    actor: JSON.stringify(e.actor),
-    changes: JSON.stringify(e.changes),
-    details: e.details ? JSON.stringify(e.details) : null,
-    occurred_at: e.at,
-  }));
+/** Events as the JSON array eventInsert expands (ids given here: UUIDv7, so in order of writing). */
+const eventsJson = (events: NewEvent[]) =>
+  JSON.stringify(events.map((e) => ({ id: uuidv7(), type: e.type, actor: e.actor, changes: e.changes, details: e.details ?? null, occurred_at: e.at })));
+
+/** Inserts the events of one customer, given as the JSON array eventsJson makes. */
+function eventInsert(qc: QueryCreator<Database>, tenantId: string, customerId: string, events: string) {
+  return qc
+    .insertInto('customer_events')
+    .columns(['tenant_id', 'id', 'customer_id', 'type', 'actor', 'changes', 'details', 'occurred_at'])
+    .expression(
+      sql`select ${tenantId}::uuid, e.id, ${customerId}::uuid, e.type, e.actor, e.changes, e.details, e.occurred_at
+        from json_to_recordset(${events}::json) as e(id uuid, type text, actor jsonb, changes jsonb, details jsonb, occurred_at timestamptz)`,
+    );
+}
 
 export interface TicketInsert {
   ticketId: string;
@@ -126,7 +129,7 @@ function sideRows(plan: Pick<ChannelPlan, 'upsert' | 'remove'> | null, events: N
     channels: JSON.stringify(
       (plan?.upsert ?? []).map((c) => ({ id: c.id, type: c.type, label: c.label, value: c.value, normalized: c.normalized, is_primary: c.isPrimary, position: c.position, created_at: c.createdAt })),
     ),
-    events: JSON.stringify(events.map((e) => ({ id: uuidv7(), type: e.type, actor: e.actor, changes: e.changes, details: e.details ?? null, occurred_at: e.at }))),
+    events: eventsJson(events),
     tickets: JSON.stringify(tickets.map((t) => ({ ticket_id: t.ticketId, linked_at: t.at }))),
   };
 }
@@ -162,11 +165,7 @@ function withSideWrites(qc: QueryCreator<Database>, tenantId: string, customerId
         on conflict (tenant_id, id) do update set label = excluded.label, value = excluded.value, normalized = excluded.normalized,
           is_primary = excluded.is_primary, position = excluded.position)`,
     )
-    .with('added_events', () =>
-      sql`(insert into customer_events (tenant_id, id, customer_id, type, actor, changes, details, occurred_at)
-        select ${tenantId}::uuid, e.id, ${customerId}::uuid, e.type, e.actor, e.changes, e.details, e.occurred_at
-        from json_to_recordset(${rows.events}::json) as e(id uuid, type text, actor jsonb, changes jsonb, details jsonb, occurred_at timestamptz))`,
-    )
+    .with('added_events', (db) => eventInsert(db, tenantId, customerId, rows.events))
     .with('linked_tickets', () =>
       sql`(insert into customer_tickets (tenant_id, customer_id, ticket_id, linked_at)
         select ${tenantId}::uuid, ${customerId}::uuid, t.ticket_id, t.linked_at
@@ -231,7 +230,7 @@ export async function updateCustomer(
 
 /** Appends events to a customer's timeline (writes that change no customer column, e.g. accounts). */
 export async function insertEvents(db: Executor, tenantId: string, customerId: string, events: NewEvent[]) {
-  return db.insertInto('customer_events').values(eventRows(tenantId, customerId, events)).returningAll().execute();
+  return eventInsert(db, tenantId, customerId, eventsJson(events)).returningAll().execute();
 }
 
 export async function customerExists(db: Executor, tenantId: string, id: string): Promise<boolean> {
