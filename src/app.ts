@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from './core/ids.js';
 import { AccountAddressSchema, AccountSchema } from './core/accounts/account.model.js';
 import { ChannelSchema, CustomerEventSchema, CustomerSchema, TicketLinkSchema } from './core/customers/customer.model.js';
 import { BrandSchema } from './core/brands/brand.model.js';

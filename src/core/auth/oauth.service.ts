@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
 import type { OAuthClientRow } from '../../db/database.js';

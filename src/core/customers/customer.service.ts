@@ -1,5 +1,5 @@
 
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.js';
 import type { Db } from '../../db/connect.js';
 import { isUniqueViolation, violatedConstraint } from '../../db/errors.js';
 import { findBrand } from '../brands/brand.repository.js';

@@ -1,4 +1,4 @@
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.js';
 import type { Db } from '../../db/connect.js';
 import type { TenantRow, TenantSettings } from '../../db/database.js';
 import type { Tenant } from '../context.js';
