@@ -35,8 +35,17 @@ class NamingClient extends pg.Client {
   // pg's overloads can't be restated here: the wrapper only adds `name` and passes the rest on.
   override query(...args: any[]): any {
     const [text, values, callback] = args;
-    const name = typeof text === 'string' && Array.isArray(values) ? statementName(text, values) : undefined;
-    return name ? super.query({ name, text, values }, callback) : (super.query as (...a: any[]) => any)(...args);
+    const name = typeof text === 'string' && Array.isArray(values) && callback === undefined ? statementName(text, values) : undefined;
+    if (!name) return (super.query as (...a: any[]) => any)(...args);
+    // Given a config object ({ name, text, values }), pg copies it property by property
+    // (Object.getOwnPropertyDescriptors): 2% of a GET by id's CPU. A Query made from the text,
+    // then named, is taken as it is; the promise is the one pg would have made.
+    const query = new pg.Query(text, values) as pg.Query & { name: string; callback?: (err: Error | null, res: pg.QueryResult) => void };
+    query.name = name;
+    return new Promise((resolve, reject) => {
+      query.callback = (err, res) => (err ? reject(err) : resolve(res));
+      super.query(query);
+    });
   }
 }
 
