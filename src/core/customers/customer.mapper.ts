@@ -1,4 +1,4 @@
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.js';
 import type { ChannelType, CustomerEventRow, CustomerRow, CustomerTicketRow } from '../../db/database.js';
 import type { Channel, Customer, CustomerEvent, TicketLink } from './customer.model.js';
 import { channelLookupKey, type CustomerState } from './customer.rules.js';
@@ -27,6 +27,29 @@ export interface StoredChannel extends ChannelDraft {
 }
 
 export type CustomerRecord = CustomerRow & { channels: StoredChannel[] };
+
+/** A customers row as PostgreSQL's `to_json` writes it: its timestamps as ISO 8601 text. */
+export type CustomerJson = Omit<CustomerRow, 'created_at' | 'updated_at' | 'deleted_at' | 'purged_at'> & {
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  purged_at: string | null;
+};
+
+/**
+ * The record of a customer read as one JSON value (`to_json(customers)`, see
+ * customer.repository.ts) and its channels.
+ */
+export function recordFromJson(row: CustomerJson, channels: StoredChannel[]): CustomerRecord {
+  return {
+    ...row,
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+    deleted_at: row.deleted_at === null ? null : new Date(row.deleted_at),
+    purged_at: row.purged_at === null ? null : new Date(row.purged_at),
+    channels,
+  };
+}
 
 /** What identifies a channel across writes: its type, label and value. */
 export const channelKey = (c: { type: string; label: string; value: string }) => `${c.type}\u0000${c.label}\u0000${c.value}`;
@@ -74,11 +97,34 @@ export function planChannels(current: StoredChannel[], wanted: ChannelDraft[], a
   return { channels, upsert, remove: [...removed, ...[...byKey.values()].map((c) => c.id)] };
 }
 
+type ChannelFields = Pick<CustomerState, 'email' | 'phone' | 'additionalEmails' | 'additionalPhones' | 'whatsapp' | 'handles'>;
+
+/**
+ * The state's channel fields, from the rows in position order (one pass: every read of a
+ * customer goes through here): the first primary email or phone is the field, the others
+ * not primary are its list; the first WhatsApp number; a handle per network, the last one
+ * winning.
+ */
+function channelFields(stored: StoredChannel[]): ChannelFields {
+  const f: ChannelFields = { email: null, phone: null, additionalEmails: [], additionalPhones: [], whatsapp: null, handles: {} };
+  const handles: [network: string, handle: string][] = [];
+  for (const c of [...stored].sort((a, b) => a.position - b.position)) {
+    if (c.type === 'email') {
+      if (!c.isPrimary) f.additionalEmails.push(c.value);
+      else f.email ??= c.value;
+    } else if (c.type === 'phone') {
+      if (!c.isPrimary) f.additionalPhones.push(c.value);
+      else f.phone ??= c.value;
+    } else if (c.type === 'whatsapp') f.whatsapp ??= c.value;
+    else handles.push([c.label, c.value]);
+  }
+  // fromEntries, not assignment: a network named `__proto__` stays a key.
+  f.handles = Object.fromEntries(handles);
+  return f;
+}
+
 export function stateFromRecord(record: CustomerRecord): CustomerState {
-  const channels = [...record.channels].sort((a, b) => a.position - b.position);
-  const of = (type: ChannelType) => channels.filter((c) => c.type === type);
-  const primary = (type: ChannelType) => of(type).find((c) => c.isPrimary)?.value ?? null;
-  const others = (type: ChannelType) => of(type).filter((c) => !c.isPrimary).map((c) => c.value);
+  const channels = channelFields(record.channels);
   return {
     name: record.name,
     firstName: record.first_name,
@@ -90,12 +136,12 @@ export function stateFromRecord(record: CustomerRecord): CustomerState {
     brandId: record.brand_id,
     externalId: record.external_id,
     companyNumber: record.company_number,
-    email: primary('email'),
-    phone: primary('phone'),
-    additionalEmails: others('email'),
-    additionalPhones: others('phone'),
-    whatsapp: of('whatsapp')[0]?.value ?? null,
-    handles: Object.fromEntries(of('handle').map((c) => [c.label, c.value])),
+    email: channels.email,
+    phone: channels.phone,
+    additionalEmails: channels.additionalEmails,
+    additionalPhones: channels.additionalPhones,
+    whatsapp: channels.whatsapp,
+    handles: channels.handles,
     fax: record.fax,
     billingAddress: record.billing_address,
     location: record.location,

@@ -7,7 +7,7 @@ import type { CustomFieldService } from '../custom-fields/custom-field.service.j
 import { notFound, validationFailed } from '../errors.js';
 import { toCustomer, toCustomerEvent, toCustomerWithChannels, type CustomerRecord, type CustomerWithChannels } from './customer.mapper.js';
 import type { Customer, CustomerCategory, CustomerEvent, CustomerStatus, CustomerType } from './customer.model.js';
-import { selectCustomers } from './customer.repository.js';
+import { selectCustomers, toRecord, type SelectedCustomer } from './customer.repository.js';
 import { resolveChannelType } from './channel-types.js';
 import { channelLookupKeys, normalizePhone, phoneLookupKey } from './customer.rules.js';
 
@@ -200,10 +200,10 @@ export class CustomerQueries {
     const offset = query.offset !== undefined && query.offset > 0 ? query.offset : undefined;
     const key = ['page', query.sort, offset === undefined ? '' : 'offset', ...conditions.map((c) => c.key)].join('|');
     const args = [ctx.tenant.id, ...conditions.flatMap((c) => c.values), query.limit + 1, ...(offset === undefined ? [] : [offset])];
-    const rows = (await pageStatement(this.db, key, { conditions, column, direction: descending ? 'desc' : 'asc', offset: offset !== undefined }, args)) as CustomerRecord[];
+    const rows = (await pageStatement(this.db, key, { conditions, column, direction: descending ? 'desc' : 'asc', offset: offset !== undefined }, args)) as SelectedCustomer[];
 
     const hasMore = rows.length > query.limit;
-    const items = rows.slice(0, query.limit);
+    const items = rows.slice(0, query.limit).map(toRecord);
     const last = items.at(-1);
     return {
       items: items.map(map),
