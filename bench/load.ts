@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import autocannon from 'autocannon';
-import { sampleRss } from './process.js';
+import { cpuMsOf, sampleRss } from './process.js';
 
 /**
  * The load generator: autocannon, used programmatically, with fixed connections and
@@ -43,6 +43,12 @@ export interface Measurement {
   statuses: Record<string, number>;
   /** The server's peak RSS during the measurement, in MB. */
   peakRssMb: number | null;
+  /**
+   * The server process's own CPU time (user and system) per response, in µs: what a request
+   * costs the server, less moved by the machine's noise than req/s. A database server's CPU
+   * is in processes of its own and not counted.
+   */
+  cpuUsPerRequest: number | null;
 }
 
 async function fire(url: string, plan: RequestPlan, connections: number, duration: number) {
@@ -61,7 +67,9 @@ async function fire(url: string, plan: RequestPlan, connections: number, duratio
 export async function measure(server: { url: string; pid: number }, plan: RequestPlan, expected: number, settings: LoadSettings): Promise<Measurement> {
   if (settings.warmup > 0) await fire(server.url, plan, settings.connections, settings.warmup);
   const rss = sampleRss(server.pid);
+  const cpuBefore = cpuMsOf(server.pid);
   const result = await fire(server.url, plan, settings.connections, settings.duration);
+  const cpuAfter = cpuMsOf(server.pid);
   const peak = rss.stop();
   const statuses: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = count ?? 0;
@@ -75,6 +83,7 @@ export async function measure(server: { url: string; pid: number }, plan: Reques
     unexpected: answered - (statuses[String(expected)] ?? 0) + result.errors + result.timeouts,
     statuses,
     peakRssMb: peak === null ? null : Math.round(peak / 1024 / 102.4) / 10,
+    cpuUsPerRequest: cpuBefore === null || cpuAfter === null || result.requests.total === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total),
   };
 }
 
@@ -98,5 +107,6 @@ export function medianOf(runs: Measurement[]): Measurement {
     unexpected: runs.reduce((a, r) => a + r.unexpected, 0),
     statuses,
     peakRssMb: rss.length ? Math.max(...rss) : null,
+    cpuUsPerRequest: runs.every((r) => r.cpuUsPerRequest !== null) ? median(runs.map((r) => r.cpuUsPerRequest!)) : null,
   };
 }

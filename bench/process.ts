@@ -56,6 +56,22 @@ export function rssOf(pid: number): number | null {
   }
 }
 
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times (100 on Linux as built). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** The CPU time a process has used so far, user and system, in ms (Linux; null elsewhere). */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name, which is in parentheses and may hold spaces: utime and stime are
+    // the 14th and 15th fields, the 12th and 13th after the name.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
 /** Samples a process's RSS every 100 ms until stopped; returns the peak. */
 export function sampleRss(pid: number): { stop(): number | null } {
   let peak: number | null = rssOf(pid);
