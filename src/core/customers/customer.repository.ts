@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { uuidv7 } from '../ids.js';
 import type { Db } from '../../db/connect.js';
 import type { Actor, CustomerUpdate, Database, NewCustomerRow } from '../../db/database.js';
-import { precompiled } from '../../db/precompiled.js';
+import { precompiled, precompiledShapes } from '../../db/precompiled.js';
 import { planChannels, recordFromJson, type ChannelDraft, type ChannelPlan, type CustomerJson, type CustomerRecord, type StoredChannel } from './customer.mapper.js';
 
 /**
@@ -225,6 +225,24 @@ export async function insertCustomer(db: Executor, tenantId: string, row: NewCus
   return recordFromJson(stored!.customer, plan.channels);
 }
 
+// Arguments: the tenant, the customer, the side rows (removed channels, channels, events,
+// tickets), then the value of each of the shape's columns in order. One statement per set of
+// columns: a patch always sets every state column (columnsFromState), a delete or restore its own few.
+const updateStatement = precompiledShapes((db: Db, columns: (keyof CustomerUpdate)[], p: unknown[]) => {
+  const [tenantId, customerId, remove, channels, events, tickets] = p as string[];
+  return withSideWrites(db, tenantId!, customerId!, { remove, channels: channels!, events: events!, tickets: tickets! })
+    .with('updated', (qc) =>
+      qc
+        .updateTable('customers')
+        .set(Object.fromEntries(columns.map((c, i) => [c, p[6 + i]])) as CustomerUpdate)
+        .where('tenant_id', '=', tenantId!)
+        .where('id', '=', customerId!)
+        .returningAll(),
+    )
+    .selectFrom('updated')
+    .select(sql<CustomerJson>`to_json(updated)`.as('customer'));
+});
+
 /**
  * Updates a customer's columns, applies a channel plan when given (else keeps
  * `current.channels`) and appends its events, in one statement. The caller holds the row lock.
@@ -237,11 +255,19 @@ export async function updateCustomer(
   plan: ChannelPlan | null,
   events: NewEvent[],
 ): Promise<CustomerRecord> {
-  const stored = await withSideWrites(db, tenantId, current.id, sideRows(plan, events))
-    .with('updated', (qc) => qc.updateTable('customers').set(set).where('tenant_id', '=', tenantId).where('id', '=', current.id).returningAll())
-    .selectFrom('updated')
-    .select(sql<CustomerJson>`to_json(updated)`.as('customer'))
-    .executeTakeFirstOrThrow();
+  // Kysely leaves undefined values out of an update; so does the shape.
+  const columns = (Object.keys(set) as (keyof CustomerUpdate)[]).filter((c) => set[c] !== undefined);
+  const side = sideRows(plan, events);
+  const [stored] = (await updateStatement(db, columns.join(','), columns, [
+    tenantId,
+    current.id,
+    side.remove,
+    side.channels,
+    side.events,
+    side.tickets,
+    ...columns.map((c) => set[c]),
+  ])) as { customer: CustomerJson }[];
+  if (!stored) throw new Error('updateCustomer: the customer was not there to update (the caller holds its lock)');
   return recordFromJson(stored.customer, plan?.channels ?? current.channels);
 }
 
