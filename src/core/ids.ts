@@ -3,9 +3,8 @@ import { V7Generator } from 'uuidv7';
 
 /**
  * Cryptographically strong random words, drawn from the system 1 KiB at a time. The uuidv7
- * package's default source draws 32 bytes per call, a call every few ids: a tenth of a
- * request's CPU went to it in a profile of GET by id (docs/performance.md), where every
- * request gets a UUIDv7 as its id.
+ * package's default source draws 32 bytes per call, a call every few ids: with the id every
+ * request gets, 3.4% of the CPU profile of GET by id (docs/performance.md).
  */
 class BufferedRandom {
   private readonly words = new Uint32Array(256);

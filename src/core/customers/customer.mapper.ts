@@ -106,25 +106,27 @@ type ChannelFields = Pick<CustomerState, 'email' | 'phone' | 'additionalEmails' 
  * winning.
  */
 function channelFields(stored: StoredChannel[]): ChannelFields {
-  const f: ChannelFields = { email: null, phone: null, additionalEmails: [], additionalPhones: [], whatsapp: null, handles: {} };
+  let email: string | null = null;
+  let phone: string | null = null;
+  let whatsapp: string | null = null;
+  const additionalEmails: string[] = [];
+  const additionalPhones: string[] = [];
   const handles: [network: string, handle: string][] = [];
   for (const c of [...stored].sort((a, b) => a.position - b.position)) {
     if (c.type === 'email') {
-      if (!c.isPrimary) f.additionalEmails.push(c.value);
-      else f.email ??= c.value;
+      if (!c.isPrimary) additionalEmails.push(c.value);
+      else email ??= c.value;
     } else if (c.type === 'phone') {
-      if (!c.isPrimary) f.additionalPhones.push(c.value);
-      else f.phone ??= c.value;
-    } else if (c.type === 'whatsapp') f.whatsapp ??= c.value;
+      if (!c.isPrimary) additionalPhones.push(c.value);
+      else phone ??= c.value;
+    } else if (c.type === 'whatsapp') whatsapp ??= c.value;
     else handles.push([c.label, c.value]);
   }
   // fromEntries, not assignment: a network named `__proto__` stays a key.
-  f.handles = Object.fromEntries(handles);
-  return f;
+  return { email, phone, additionalEmails, additionalPhones, whatsapp, handles: Object.fromEntries(handles) };
 }
 
 export function stateFromRecord(record: CustomerRecord): CustomerState {
-  const channels = channelFields(record.channels);
   return {
     name: record.name,
     firstName: record.first_name,
@@ -136,12 +138,7 @@ export function stateFromRecord(record: CustomerRecord): CustomerState {
     brandId: record.brand_id,
     externalId: record.external_id,
     companyNumber: record.company_number,
-    email: channels.email,
-    phone: channels.phone,
-    additionalEmails: channels.additionalEmails,
-    additionalPhones: channels.additionalPhones,
-    whatsapp: channels.whatsapp,
-    handles: channels.handles,
+    ...channelFields(record.channels),
     fax: record.fax,
     billingAddress: record.billing_address,
     location: record.location,

@@ -28,9 +28,10 @@ function channelsOf(eb: ExpressionBuilder<Database, 'customers'>) {
  * A customer comes back as two values, the row as JSON and its channels as a JSON array, not as
  * thirty columns: pg describes and parses every column of every result anew (a row
  * description, then one parser per column), which was a fifth of a GET by id's CPU, where
- * one JSON value is parsed natively. recordFromJson turns the pair into a record.
+ * one JSON value is parsed natively. recordFromJson turns the pair into a record. Writes
+ * return their row (`created`, `updated`) the same way.
  */
-const customerJson = sql<CustomerJson>`to_json(customers)`.as('customer');
+const customerJson = (table: 'customers' | 'created' | 'updated') => sql<CustomerJson>`to_json(${sql.table(table)})`.as('customer');
 
 export interface SelectedCustomer {
   customer: CustomerJson;
@@ -43,7 +44,7 @@ export const toRecord = (row: SelectedCustomer): CustomerRecord => recordFromJso
 export function selectCustomers(db: Executor, tenantId: string) {
   return db
     .selectFrom('customers')
-    .select((eb) => [customerJson, channelsOf(eb)])
+    .select((eb) => [customerJson('customers'), channelsOf(eb)])
     .where('customers.tenant_id', '=', tenantId);
 }
 
@@ -210,7 +211,7 @@ const insertStatement = precompiled(
           .returningAll(),
       )
       .selectFrom('created')
-      .select(sql<CustomerJson>`to_json(created)`.as('customer')),
+      .select(customerJson('created')),
 );
 
 /**
@@ -240,7 +241,7 @@ const updateStatement = precompiledShapes((db: Db, columns: (keyof CustomerUpdat
         .returningAll(),
     )
     .selectFrom('updated')
-    .select(sql<CustomerJson>`to_json(updated)`.as('customer'));
+    .select(customerJson('updated'));
 });
 
 /**
