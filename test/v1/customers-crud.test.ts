@@ -57,3 +57,28 @@ describe('POST /v1/customers', () => {
     assert.equal(Number(afterCount.n), Number(before.n));
   });
 });
+describe('ids', () => {
+  const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  // docs/api.md: a customer's id is a UUIDv7, assigned; src/core/ids.ts makes them.
+  test('customer ids are UUIDv7s, in the order the customers were made', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await client.post('/v1/customers', { name: `Ordered ${i}` });
+      assert.equal(res.status, 201);
+      assert.match(res.body.id, UUID_V7);
+      ids.push(res.body.id);
+    }
+    assert.deepEqual([...ids].sort(), ids);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  test('a generated X-Request-Id is a UUIDv7, a new one for every request', async () => {
+    const a = (await client.get('/v1/customers')).headers.get('x-request-id') ?? '';
+    const b = (await client.get('/v1/customers')).headers.get('x-request-id') ?? '';
+    assert.match(a, UUID_V7);
+    assert.match(b, UUID_V7);
+    assert.notEqual(a, b);
+  });
+});
+
