@@ -163,12 +163,20 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
-/** `node dist/cli.js serve`, as a user runs it; with a directory, under `--cpu-prof` (a profile per start, written when it stops). */
-export async function startPatron(store: { env: Record<string, string> }, cpuProfDir?: string): Promise<Server> {
+export interface PatronOptions {
+  /** Under `--cpu-prof`, a profile per start in this directory, written when it stops. */
+  cpuProfDir?: string;
+  /** Another build's entry point than dist/cli.js (bench/compare.ts). */
+  cli?: string;
+  name?: string;
+}
+
+/** `node dist/cli.js serve`, as a user runs it. */
+export async function startPatron(store: { env: Record<string, string> }, options: PatronOptions = {}): Promise<Server> {
   const port = await freePort();
   const env = childEnv({ ...store.env, PORT: String(port), HOST: '127.0.0.1', PATRON_ADMIN_TOKEN: ADMIN_TOKEN, PATRON_LOG_LEVEL: 'warn' });
-  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
-  return startServer('patron', [...profile, 'dist/cli.js', 'serve'], env, port);
+  const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  return startServer(options.name ?? 'patron', [...profile, options.cli ?? 'dist/cli.js', 'serve'], env, port);
 }
 
 /** A ceiling server: bench/ceilings/<name>.ts under tsx. */

@@ -150,7 +150,7 @@ async function seed(store: Store, dataset: Dataset, perTenant: number): Promise<
 async function point(store: Store, dataset: Dataset, label: string, seedSeconds: number, readsOnly: boolean): Promise<DataPoint> {
   // The PGlite ceiling reads a copy, made while Patron is stopped: the store itself is Patron's alone.
   const pgliteCopy = store.kind === 'pglite' ? copyDataDir(store) : undefined;
-  return using(await startPatron(store, flags['cpu-prof'] && resolve(flags['cpu-prof'])), async (patron) => {
+  return using(await startPatron(store, { cpuProfDir: flags['cpu-prof'] && resolve(flags['cpu-prof']) }), async (patron) => {
     log(`${store.kind}, ${label}: Patron ready in ${Math.round(patron.startupMs)} ms`);
     if (!readsOnly) await checkSeed(patron.url, dataset);
     // Growth points measure the select ceiling on the same data: a primary-key look-up, whose

@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measure, medianOf, type LoadSettings, type Measurement } from './load.js';
+import { ensureBuilt, ROOT, startPatron, type Server } from './process.js';
+import { SCENARIOS } from './scenarios.js';
+import { createTenants, seedCustomers, type Dataset } from './seed.js';
+import { copyDataDir, openStore, type DbKind, type Store } from './stores.js';
+
+/**
+ * `npm run bench:compare`: the working tree's build against another commit's, both running at
+ * once on one seeded store and measured in turns (A B, B A, …), so that the host's drifts in
+ * speed, which reach a factor of two within an hour here, fall on both alike. Reports each
+ * side's medians and B's server CPU per request as a share of A's: the figure to judge a
+ * change by (docs/performance.md). No ceilings, no files written.
+ */
+
+const USAGE = `npm run bench:compare -- [options]
+  --base REF        the commit to compare with, built from \`git archive\` (default HEAD)
+  --db pglite|postgres          (default postgres)
+  --scenarios LIST  (default get-by-id,get-by-email)
+  --rounds N        turns per side, medians reported (default 6)
+  --duration S      seconds per turn (default 5)
+  --customers N     (default 10000)
+  --connections C   (default 32)`;
+
+const { values: flags } = parseArgs({
+  options: {
+    base: { type: 'string', default: 'HEAD' },
+    db: { type: 'string', default: 'postgres' },
+    scenarios: { type: 'string', default: 'get-by-id,get-by-email' },
+    rounds: { type: 'string', default: '6' },
+    duration: { type: 'string', default: '5' },
+    customers: { type: 'string', default: '10000' },
+    connections: { type: 'string', default: '32' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+const log = (line: string) => process.stderr.write(`[compare] ${line}\n`);
+
+function whole(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, not ${raw}`);
+  return value;
+}
+
+/** `ref` built in a scratch directory (its sources, this checkout's node_modules); returns its cli.js. */
+function buildRef(ref: string, dir: string): string {
+  const archive = spawnSync('sh', ['-c', `git archive --format=tar "$1" src scripts package.json tsconfig.json tsconfig.build.json | tar -x -C "$2"`, 'sh', ref, dir], { cwd: ROOT, stdio: 'inherit' });
+  if (archive.status !== 0) throw new Error(`git archive ${ref} failed`);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`building ${ref} failed`);
+  return join(dir, 'dist/cli.js');
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main() {
+  if (flags.help) return void process.stdout.write(`${USAGE}\n`);
+  const db = flags.db as DbKind;
+  if (db !== 'pglite' && db !== 'postgres') throw new Error(`--db must be pglite or postgres\n${USAGE}`);
+  const scenarios = flags.scenarios.split(',').map((key) => {
+    const found = SCENARIOS.find((s) => s.key === key);
+    if (!found) throw new Error(`--scenarios: ${key} is not one of ${SCENARIOS.map((s) => s.key).join(', ')}`);
+    return found;
+  });
+  const rounds = whole('rounds', flags.rounds);
+  const load: LoadSettings = { connections: whole('connections', flags.connections), duration: whole('duration', flags.duration), warmup: 0 };
+  const customers = whole('customers', flags.customers);
+
+  ensureBuilt(log);
+  const scratch = mkdtempSync(join(tmpdir(), 'patron-compare-'));
+  const servers: Server[] = [];
+  let store: Store | undefined;
+  try {
+    log(`building ${flags.base}`);
+    const baseCli = buildRef(flags.base, scratch);
+    store = await openStore(db);
+    // The base migrates the store first; the working tree's build adds its own migrations after.
+    const first = await startPatron(store, { cli: baseCli, name: `A (${flags.base})` });
+    servers.push(first);
+    const dataset: Dataset = { t0: Date.now() - 86_400_000, perTenant: 0, tenants: await createTenants(first.url, 1) };
+    await first.stop();
+    servers.pop();
+    log(`${db}: seeding ${customers} customers`);
+    await seedCustomers(store, dataset, 1, customers);
+    dataset.perTenant = customers;
+
+    // PGlite is one process's store: B gets a copy of it.
+    const bStore = db === 'pglite' ? { env: { ...store.env, PATRON_DATA_DIR: copyDataDir(store) } } : store;
+    const a = await startPatron(store, { cli: baseCli, name: `A (${flags.base})` });
+    servers.push(a);
+    const b = await startPatron(bStore, { name: 'B (working tree)' });
+    servers.push(b);
+
+    for (const scenario of scenarios) {
+      // A plan may keep state (ETags) per store: one for both on PostgreSQL, one each on PGlite's two.
+      const planA = scenario.plan(dataset);
+      const planB = db === 'pglite' ? scenario.plan(dataset) : planA;
+      const sides = { A: [] as Measurement[], B: [] as Measurement[] };
+      // Unrecorded first turns: each server's JIT and caches warmed on this scenario.
+      for (const [server, plan] of [[a, planA], [b, planB]] as const) await measure(server, plan, scenario.expected, { ...load, duration: Math.max(3, load.duration) });
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+        for (const side of order) sides[side].push(await measure(side === 'A' ? a : b, side === 'A' ? planA : planB, scenario.expected, load));
+      }
+      report(scenario.key, sides.A, sides.B);
+    }
+  } finally {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    await store?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function report(key: string, a: Measurement[], b: Measurement[]) {
+  const line = (side: string, runs: Measurement[]) => {
+    const m = medianOf(runs);
+    const unexpected = m.unexpected ? `  UNEXPECTED ${JSON.stringify(m.statuses)}` : '';
+    return `  ${side}  ${Math.round(m.rps).toLocaleString('en-US').padStart(7)} req/s  p99 ${String(m.p99).padStart(4)} ms  cpu ${String(Math.round(m.cpuUsPerRequest ?? 0)).padStart(5)} µs/req  rss ${m.peakRssMb?.toFixed(0)} MB${unexpected}`;
+  };
+  const cpu = (runs: Measurement[]) => runs.map((r) => r.cpuUsPerRequest ?? Number.NaN);
+  const ratio = median(cpu(b)) / median(cpu(a));
+  const wins = cpu(b).filter((value, i) => value < cpu(a)[i]!).length;
+  process.stdout.write(`${key}\n${line('A', a)}\n${line('B', b)}\n  B's CPU per request ${ratio.toFixed(2)} × A's; lower in ${wins} of ${a.length} turns\n`);
+  const failed = [...a, ...b].some((m) => m.unexpected > 0);
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`compare: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
