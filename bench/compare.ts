@@ -76,6 +76,12 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'patron-compare-'));
   const servers: Server[] = [];
   let store: Store | undefined;
+  const cleanUp = async () => {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    await store?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   try {
     log(`building ${flags.base}`);
     const baseCli = buildRef(flags.base, scratch);
@@ -111,9 +117,7 @@ async function main() {
       report(scenario.key, sides.A, sides.B);
     }
   } finally {
-    await Promise.allSettled(servers.map((s) => s.stop()));
-    await store?.close();
-    rmSync(scratch, { recursive: true, force: true });
+    await cleanUp();
   }
 }
 
