@@ -153,9 +153,9 @@ function noPretenuring() {
   if (!nodeFlagGiven('allocation-site-pretenuring')) v8.setFlagsFromString('--no-allocation-site-pretenuring');
 }
 
-/** A V8 flag given to node on its command line or in NODE_OPTIONS is left as it is. */
+/** A V8 flag given on node's command line is left as it is (node refuses these in NODE_OPTIONS). */
 function nodeFlagGiven(name: string) {
-  return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes(name));
+  return process.execArgv.some((arg) => arg.includes(name));
 }
 
 const program = new Command('patron').description('Patron: a self-hosted, multi-tenant Customers API').showHelpAfterError();
