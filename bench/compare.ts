@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measure, medianOf, type LoadSettings, type Measurement } from './load.js';
+import { measure, median, medianOf, type LoadSettings, type Measurement } from './load.js';
 import { ensureBuilt, ROOT, startPatron, type Server } from './process.js';
 import { SCENARIOS } from './scenarios.js';
 import { createTenants, seedCustomers, type Dataset } from './seed.js';
@@ -24,26 +24,32 @@ const USAGE = `npm run bench:compare -- [options]
   --rounds N        turns per side, medians reported (default 6)
   --duration S      seconds per turn (default 5)
   --customers N     (default 10000)
-  --connections C   (default 32)`;
+  --connections C   (default 32)
+  --help`;
 
-const { values: flags } = parseArgs({
-  options: {
-    base: { type: 'string', default: 'HEAD' },
-    db: { type: 'string', default: 'postgres' },
-    scenarios: { type: 'string', default: 'get-by-id,get-by-email' },
-    rounds: { type: 'string', default: '6' },
-    duration: { type: 'string', default: '5' },
-    customers: { type: 'string', default: '10000' },
-    connections: { type: 'string', default: '32' },
-    help: { type: 'boolean', default: false },
-  },
-});
+const parse = () =>
+  parseArgs({
+    options: {
+      base: { type: 'string', default: 'HEAD' },
+      db: { type: 'string', default: 'postgres' },
+      scenarios: { type: 'string', default: 'get-by-id,get-by-email' },
+      rounds: { type: 'string', default: '6' },
+      duration: { type: 'string', default: '5' },
+      customers: { type: 'string', default: '10000' },
+      connections: { type: 'string', default: '32' },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+let flags: ReturnType<typeof parse>;
 
 const log = (line: string) => process.stderr.write(`[compare] ${line}\n`);
 
+/** A mistake in the command line: printed with the usage, without a stack. */
+class UsageError extends Error {}
+
 function whole(name: string, raw: string): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, not ${raw}`);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number ≥ 1, not ${raw}`);
   return value;
 }
 
@@ -57,15 +63,18 @@ function buildRef(ref: string, dir: string): string {
   return join(dir, 'dist/cli.js');
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 async function main() {
+  try {
+    flags = parse();
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
   if (flags.help) return void process.stdout.write(`${USAGE}\n`);
   const db = flags.db as DbKind;
-  if (db !== 'pglite' && db !== 'postgres') throw new Error(`--db must be pglite or postgres\n${USAGE}`);
+  if (db !== 'pglite' && db !== 'postgres') throw new UsageError('--db must be pglite or postgres');
   const scenarios = flags.scenarios.split(',').map((key) => {
     const found = SCENARIOS.find((s) => s.key === key);
-    if (!found) throw new Error(`--scenarios: ${key} is not one of ${SCENARIOS.map((s) => s.key).join(', ')}`);
+    if (!found) throw new UsageError(`--scenarios: ${key} is not one of ${SCENARIOS.map((s) => s.key).join(', ')}`);
     return found;
   });
   const rounds = whole('rounds', flags.rounds);
@@ -76,17 +85,24 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'patron-compare-'));
   const servers: Server[] = [];
   let store: Store | undefined;
-  const cleanUp = async () => {
-    await Promise.allSettled(servers.map((s) => s.stop()));
-    await store?.close();
-    rmSync(scratch, { recursive: true, force: true });
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  // Once, whether the run ends or a signal ends it; a server or store still starting when the
+  // signal comes is not in the lists yet, and is left behind.
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      try {
+        await Promise.allSettled(servers.map((s) => s.stop()));
+        await store?.close();
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    })());
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(code)));
   try {
     log(`building ${flags.base}`);
     const baseCli = buildRef(flags.base, scratch);
     store = await openStore(db);
-    // The base migrates the store first; the working tree's build adds its own migrations after.
+    // The base migrates the store (seeding does not); B adds its own migrations when it starts.
     const first = await startPatron(store, { cli: baseCli, name: `A (${flags.base})` });
     servers.push(first);
     const dataset: Dataset = { t0: Date.now() - 86_400_000, perTenant: 0, tenants: await createTenants(first.url, 1) };
@@ -97,7 +113,7 @@ async function main() {
     dataset.perTenant = customers;
 
     // PGlite is one process's store: B gets a copy of it.
-    const bStore = db === 'pglite' ? { env: { ...store.env, PATRON_DATA_DIR: copyDataDir(store) } } : store;
+    const bStore = db === 'pglite' ? { env: { ...store.env, PATRON_DATA_DIR: copyDataDir(store, 'b-data') } } : store;
     const a = await startPatron(store, { cli: baseCli, name: `A (${flags.base})` });
     servers.push(a);
     const b = await startPatron(bStore, { name: 'B (working tree)' });
@@ -125,10 +141,10 @@ function report(key: string, a: Measurement[], b: Measurement[]) {
   const line = (side: string, runs: Measurement[]) => {
     const m = medianOf(runs);
     const unexpected = m.unexpected ? `  UNEXPECTED ${JSON.stringify(m.statuses)}` : '';
-    return `  ${side}  ${Math.round(m.rps).toLocaleString('en-US').padStart(7)} req/s  p99 ${String(m.p99).padStart(4)} ms  cpu ${String(Math.round(m.cpuUsPerRequest ?? 0)).padStart(5)} µs/req  rss ${m.peakRssMb?.toFixed(0)} MB${unexpected}`;
+    return `  ${side}  ${Math.round(m.rps).toLocaleString('en-US').padStart(7)} req/s  p99 ${String(m.p99).padStart(4)} ms  cpu ${String(Math.round(m.cpuUsPerRequest ?? 0)).padStart(5)} µs/req  rss ${m.peakRssMb === null ? '–' : m.peakRssMb.toFixed(0)} MB${unexpected}`;
   };
   const cpu = (runs: Measurement[]) => runs.map((r) => r.cpuUsPerRequest ?? Number.NaN);
-  const ratio = median(cpu(b)) / median(cpu(a));
+  const ratio = median(cpu(b)) / median(cpu(a)); // the same medians as the lines above
   const wins = cpu(b).filter((value, i) => value < cpu(a)[i]!).length;
   process.stdout.write(`${key}\n${line('A', a)}\n${line('B', b)}\n  B's CPU per request ${ratio.toFixed(2)} × A's; lower in ${wins} of ${a.length} turns\n`);
   const failed = [...a, ...b].some((m) => m.unexpected > 0);
@@ -136,6 +152,7 @@ function report(key: string, a: Measurement[], b: Measurement[]) {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`compare: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  if (err instanceof UsageError) process.stderr.write(`compare: ${err.message}\n${USAGE}\n`);
+  else process.stderr.write(`compare: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

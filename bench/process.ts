@@ -17,7 +17,7 @@ function newestMtime(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
 
-/** Runs `npm run build` when dist/ is missing or older than the sources it is built from. */
+/** Runs `npm run build` when dist/ is missing or older than the sources and the build script it comes from. */
 export function ensureBuilt(log: (line: string) => void): void {
   const built = (() => {
     try {
@@ -26,7 +26,7 @@ export function ensureBuilt(log: (line: string) => void): void {
       return 0;
     }
   })();
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'tsconfig.json')), newestMtime(join(ROOT, 'tsconfig.build.json')));
+  const sources = Math.max(...['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'].map((path) => newestMtime(join(ROOT, path))));
   if (built >= sources) return;
   log(built ? 'dist/ is older than src/: npm run build' : 'dist/ is missing: npm run build');
   const run = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -168,6 +168,7 @@ export interface PatronOptions {
   cpuProfDir?: string;
   /** Another build's entry point than dist/cli.js (bench/compare.ts). */
   cli?: string;
+  /** What errors and logs call this server. */
   name?: string;
 }
 

@@ -149,7 +149,7 @@ async function seed(store: Store, dataset: Dataset, perTenant: number): Promise<
 /** Patron restarted on the seeded store (start-up on an existing database), then the given measurements. */
 async function point(store: Store, dataset: Dataset, label: string, seedSeconds: number, readsOnly: boolean): Promise<DataPoint> {
   // The PGlite ceiling reads a copy, made while Patron is stopped: the store itself is Patron's alone.
-  const pgliteCopy = store.kind === 'pglite' ? copyDataDir(store) : undefined;
+  const pgliteCopy = store.kind === 'pglite' ? copyDataDir(store, 'ceiling-data') : undefined;
   return using(await startPatron(store, { cpuProfDir: flags['cpu-prof'] && resolve(flags['cpu-prof']) }), async (patron) => {
     log(`${store.kind}, ${label}: Patron ready in ${Math.round(patron.startupMs)} ms`);
     if (!readsOnly) await checkSeed(patron.url, dataset);

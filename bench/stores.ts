@@ -61,9 +61,9 @@ async function admin(statement: string) {
   }
 }
 
-/** A copy of a (closed) PGlite data directory, for the PGlite ceiling. */
-export function copyDataDir(store: Store): string {
-  const copy = join(store.tmp, 'ceiling-data');
+/** A copy of a (closed) PGlite data directory, named `name` in the store's scratch directory. */
+export function copyDataDir(store: Store, name: string): string {
+  const copy = join(store.tmp, name);
   rmSync(copy, { recursive: true, force: true });
   cpSync(store.dataDir!, copy, { recursive: true });
   return copy;

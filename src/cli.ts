@@ -155,7 +155,8 @@ function noPretenuring() {
 
 /** A V8 flag given on node's command line is left as it is (node refuses these in NODE_OPTIONS). */
 function nodeFlagGiven(name: string) {
-  return process.execArgv.some((arg) => arg.includes(name));
+  // V8 takes `_` and `-` alike in flag names.
+  return process.execArgv.some((arg) => arg.replaceAll('_', '-').includes(name));
 }
 
 const program = new Command('patron').description('Patron: a self-hosted, multi-tenant Customers API').showHelpAfterError();
