@@ -28,7 +28,7 @@ export function ensureBuilt(log: (line: string) => void): void {
   })();
   const sources = Math.max(...['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'].map((path) => newestMtime(join(ROOT, path))));
   if (built >= sources) return;
-  log(built ? 'dist/ is older than src/: npm run build' : 'dist/ is missing: npm run build');
+  log(built ? 'dist/ is older than its sources: npm run build' : 'dist/ is missing: npm run build');
   const run = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (run.status !== 0) throw new Error('npm run build failed');
 }

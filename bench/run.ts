@@ -5,7 +5,7 @@ import { measure, medianOf, type LoadSettings, type Measurement, type RequestPla
 import { ensureBuilt, startCeiling, startPatron, type Server } from './process.js';
 import { describeMachine, describeVersions, printPoint, renderGrowth, renderStore, writeDocSection, writeJson, type BenchResult, type CeilingResult, type DataPoint, type ScenarioResult, type Settings, type StoreResult } from './report.js';
 import { SCENARIOS, type CeilingKey } from './scenarios.js';
-import { checkSeed, createTenants, seedCustomers, type Dataset } from './seed.js';
+import { checkSeed, createTenants, newDataset, seedCustomers, type Dataset } from './seed.js';
 import { copyDataDir, openStore, postgresVersion, type DbKind, type Store } from './stores.js';
 
 /**
@@ -133,9 +133,7 @@ async function measureScenarios(db: DbKind, patron: Server, dataset: Dataset, re
 
 /** A fresh store with its tenants, made through the admin API of a first Patron start (which migrates). */
 async function prepare(store: Store, tenants: number): Promise<Dataset> {
-  const made = await using(await startPatron(store), (patron) => createTenants(patron.url, tenants));
-  // Customer n was created at t0 + n ms: a day ago, so a million of them are all in the past.
-  return { t0: Date.now() - 86_400_000, perTenant: 0, tenants: made };
+  return newDataset(await using(await startPatron(store), (patron) => createTenants(patron.url, tenants)));
 }
 
 async function seed(store: Store, dataset: Dataset, perTenant: number): Promise<number> {

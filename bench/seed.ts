@@ -60,6 +60,12 @@ export function seedBody(n: number) {
   };
 }
 
+/** A data set of these tenants, with no customers seeded yet. */
+export function newDataset(tenants: BenchTenant[]): Dataset {
+  // Customer n was created at t0 + n ms: a day ago, so a million of them are all in the past.
+  return { t0: Date.now() - 86_400_000, perTenant: 0, tenants };
+}
+
 // ---- tenants and tokens, through the admin API ----
 
 async function adminPost(baseUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {
