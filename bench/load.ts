@@ -49,6 +49,13 @@ export interface Measurement {
    * is in processes of its own and not counted.
    */
   cpuUsPerRequest: number | null;
+  /**
+   * The database server's CPU time per response, in µs, when it runs on this machine as
+   * processes of its own (PostgreSQL; null on PGlite, whose work is in the server's figure):
+   * tells a request that costs the database more apart from one that costs Patron more.
+   * Counts whatever else PostgreSQL did meanwhile (autovacuum, checkpoints).
+   */
+  dbCpuUsPerRequest: number | null;
 }
 
 async function fire(url: string, plan: RequestPlan, connections: number, duration: number) {
@@ -64,12 +71,23 @@ async function fire(url: string, plan: RequestPlan, connections: number, duratio
   return autocannon({ url, connections, duration, pipelining: 1, timeout: 10, requests: [request] });
 }
 
-export async function measure(server: { url: string; pid: number }, plan: RequestPlan, expected: number, settings: LoadSettings): Promise<Measurement> {
+/** `databaseCpuMs`: the database's CPU time so far, in ms, when it is measured (localPostgresCpuMs). */
+export async function measure(
+  server: { url: string; pid: number },
+  plan: RequestPlan,
+  expected: number,
+  settings: LoadSettings,
+  databaseCpuMs: () => number | null = () => null,
+): Promise<Measurement> {
   if (settings.warmup > 0) await fire(server.url, plan, settings.connections, settings.warmup);
   const rss = sampleRss(server.pid);
   const cpuBefore = cpuMsOf(server.pid);
+  const dbBefore = databaseCpuMs();
   const result = await fire(server.url, plan, settings.connections, settings.duration);
   const cpuAfter = cpuMsOf(server.pid);
+  const dbAfter = databaseCpuMs();
+  const perRequest = (before: number | null, after: number | null) =>
+    before === null || after === null || result.requests.total === 0 ? null : Math.round(((after - before) * 1000) / result.requests.total);
   const peak = rss.stop();
   const statuses: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = count ?? 0;
@@ -83,7 +101,8 @@ export async function measure(server: { url: string; pid: number }, plan: Reques
     unexpected: answered - (statuses[String(expected)] ?? 0) + result.errors + result.timeouts,
     statuses,
     peakRssMb: peak === null ? null : Math.round(peak / 1024 / 102.4) / 10,
-    cpuUsPerRequest: cpuBefore === null || cpuAfter === null || result.requests.total === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total),
+    cpuUsPerRequest: perRequest(cpuBefore, cpuAfter),
+    dbCpuUsPerRequest: perRequest(dbBefore, dbAfter),
   };
 }
 
@@ -92,6 +111,8 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+
+const medianOrNull = (values: (number | null)[]) => (values.every((v) => v !== null) ? median(values as number[]) : null);
 
 /** Medians of several runs; unexpected statuses added up, peak RSS the highest. */
 export function medianOf(runs: Measurement[]): Measurement {
@@ -107,6 +128,7 @@ export function medianOf(runs: Measurement[]): Measurement {
     unexpected: runs.reduce((a, r) => a + r.unexpected, 0),
     statuses,
     peakRssMb: rss.length ? Math.max(...rss) : null,
-    cpuUsPerRequest: runs.every((r) => r.cpuUsPerRequest !== null) ? median(runs.map((r) => r.cpuUsPerRequest!)) : null,
+    cpuUsPerRequest: medianOrNull(runs.map((r) => r.cpuUsPerRequest)),
+    dbCpuUsPerRequest: medianOrNull(runs.map((r) => r.dbCpuUsPerRequest)),
   };
 }

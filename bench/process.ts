@@ -59,17 +59,50 @@ export function rssOf(pid: number): number | null {
 /** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times (100 on Linux as built). */
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
-/** The CPU time a process has used so far, user and system, in ms (Linux; null elsewhere). */
-export function cpuMsOf(pid: number): number | null {
+/** A process's command name and CPU times in clock ticks: its own (user + system) and its waited-for children's. */
+function statOf(pid: number | string): { command: string; own: number; children: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After the command name, which is in parentheses and may hold spaces: utime and stime are
-    // the 14th and 15th fields, the 12th and 13th after the name.
+    // The command name is in parentheses and may hold spaces. After it, utime, stime, cutime
+    // and cstime are the 12th to 15th fields.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return {
+      command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      own: Number(fields[11]) + Number(fields[12]),
+      children: Number(fields[13]) + Number(fields[14]),
+    };
   } catch {
     return null;
   }
+}
+
+/** The CPU time a process has used so far, user and system, in ms (Linux; null elsewhere). */
+export function cpuMsOf(pid: number): number | null {
+  const stat = statOf(pid);
+  return stat && (stat.own * 1000) / CLOCK_TICKS;
+}
+
+/**
+ * The CPU time used so far by every process of this machine named `postgres` (the server and
+ * its backends), in ms; null when there is none (a server elsewhere) or no /proc. A backend
+ * that exits moves its time into the server's count of waited-for children, which is added, so
+ * the total only grows. Only a difference of two readings means anything.
+ */
+export function localPostgresCpuMs(): number | null {
+  let ticks = 0;
+  let found = false;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = statOf(entry);
+      if (stat?.command !== 'postgres') continue;
+      found = true;
+      ticks += stat.own + stat.children;
+    }
+  } catch {
+    return null;
+  }
+  return found ? (ticks * 1000) / CLOCK_TICKS : null;
 }
 
 /** Samples a process's RSS every 100 ms until stopped; returns the peak. */

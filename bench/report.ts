@@ -188,15 +188,15 @@ function header(result: BenchResult, db: DbKind): string[] {
 function scenarioTable(point: DataPoint): string[] {
   const rows = point.scenarios.map((s) =>
     s.skipped
-      ? `| ${s.title} | skipped: ${s.skipped} | | | | | | | | |`
-      : `| ${s.title} | ${int(s.rps)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${s.unexpected} | ${s.peakRssMb ?? '–'} | ${int(s.cpuUsPerRequest ?? undefined)} | ${s.ceiling ? `(${ceilingNumber(s.ceiling)})` : '–'} | ${fmtRatio(s.ratio)} |`,
+      ? `| ${s.title} | skipped: ${s.skipped} | | | | | | | | | |`
+      : `| ${s.title} | ${int(s.rps)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${s.unexpected} | ${s.peakRssMb ?? '–'} | ${int(s.cpuUsPerRequest ?? undefined)} | ${int(s.dbCpuUsPerRequest ?? undefined)} | ${s.ceiling ? `(${ceilingNumber(s.ceiling)})` : '–'} | ${fmtRatio(s.ratio)} |`,
   );
   const ceilings = Object.values(point.ceilings).map(
-    (c) => `| ceiling (${c.number}): ${c.title} | ${int(c.rps)} | ${ms(c.p50)} | ${ms(c.p99)} | ${ms(c.max)} | ${c.unexpected} | ${c.peakRssMb ?? '–'} | ${int(c.cpuUsPerRequest ?? undefined)} | | |`,
+    (c) => `| ceiling (${c.number}): ${c.title} | ${int(c.rps)} | ${ms(c.p50)} | ${ms(c.p99)} | ${ms(c.max)} | ${c.unexpected} | ${c.peakRssMb ?? '–'} | ${int(c.cpuUsPerRequest ?? undefined)} | ${int(c.dbCpuUsPerRequest ?? undefined)} | | |`,
   );
   return [
-    '| request | req/s | p50 ms | p99 ms | max ms | unexpected | peak RSS MB | server CPU µs/req | ceiling | ratio |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |',
+    '| request | req/s | p50 ms | p99 ms | max ms | unexpected | peak RSS MB | server CPU µs/req | database CPU µs/req | ceiling | ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |',
     ...rows,
     ...ceilings,
   ];
@@ -244,12 +244,12 @@ export function renderGrowth(result: BenchResult, store: StoreResult): string {
 /** A plain-text summary for the terminal. */
 export function printPoint(db: DbKind, point: DataPoint): string {
   const lines = [`${db}, ${point.label}: start-up ${int(point.startupMs)} ms`];
-  for (const c of Object.values(point.ceilings)) lines.push(`  ceiling (${c.number}) ${c.title.padEnd(40)} ${int(c.rps).padStart(7)} req/s  p99 ${ms(c.p99).padStart(5)} ms  cpu ${int(c.cpuUsPerRequest ?? undefined)} µs/req`);
+  for (const c of Object.values(point.ceilings)) lines.push(`  ceiling (${c.number}) ${c.title.padEnd(40)} ${int(c.rps).padStart(7)} req/s  p99 ${ms(c.p99).padStart(5)} ms  cpu ${int(c.cpuUsPerRequest ?? undefined)} µs/req${c.dbCpuUsPerRequest === null ? '' : `  db ${int(c.dbCpuUsPerRequest)} µs/req`}`);
   for (const s of point.scenarios) {
     lines.push(
       s.skipped
         ? `  ${s.key.padEnd(50)} skipped: ${s.skipped}`
-        : `  ${s.key.padEnd(50)} ${int(s.rps).padStart(7)} req/s  p50 ${ms(s.p50).padStart(5)}  p99 ${ms(s.p99).padStart(5)}  max ${ms(s.max).padStart(5)} ms  rss ${s.peakRssMb} MB  cpu ${int(s.cpuUsPerRequest ?? undefined)} µs/req  ratio ${fmtRatio(s.ratio)}  unexpected ${s.unexpected}`,
+        : `  ${s.key.padEnd(50)} ${int(s.rps).padStart(7)} req/s  p50 ${ms(s.p50).padStart(5)}  p99 ${ms(s.p99).padStart(5)}  max ${ms(s.max).padStart(5)} ms  rss ${s.peakRssMb} MB  cpu ${int(s.cpuUsPerRequest ?? undefined)} µs/req${s.dbCpuUsPerRequest === null ? '' : `  db ${int(s.dbCpuUsPerRequest)} µs/req`}  ratio ${fmtRatio(s.ratio)}  unexpected ${s.unexpected}`,
     );
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CEILINGS } from './ceilings.js';
 import { measure, medianOf, type LoadSettings, type Measurement, type RequestPlan } from './load.js';
-import { ensureBuilt, startCeiling, startPatron, type Server } from './process.js';
+import { ensureBuilt, localPostgresCpuMs, startCeiling, startPatron, type Server } from './process.js';
 import { describeMachine, describeVersions, printPoint, renderGrowth, renderStore, writeDocSection, writeJson, type BenchResult, type CeilingResult, type DataPoint, type ScenarioResult, type Settings, type StoreResult } from './report.js';
 import { SCENARIOS, type CeilingKey } from './scenarios.js';
 import { checkSeed, createTenants, newDataset, seedCustomers, type Dataset } from './seed.js';
@@ -91,9 +91,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---- measuring ----
 
-async function runs(server: Server, plan: RequestPlan, expected: number): Promise<Measurement> {
+async function runs(db: DbKind, server: Server, plan: RequestPlan, expected: number): Promise<Measurement> {
   const results: Measurement[] = [];
-  for (let i = 0; i < settings.runs; i++) results.push(await measure(server, plan, expected, load));
+  const databaseCpu = db === 'postgres' ? localPostgresCpuMs : undefined;
+  for (let i = 0; i < settings.runs; i++) results.push(await measure(server, plan, expected, load, databaseCpu));
   return medianOf(results);
 }
 
@@ -106,7 +107,7 @@ async function measureCeilings(store: Store, dataset: Dataset, keys: CeilingKey[
   for (const key of keys) {
     const ceiling = CEILINGS[key];
     const env = ceiling.env({ pgUrl: store.url, pgliteCopy, tenantId: dataset.tenants[0]!.id });
-    out[key] = await using(await startCeiling(key, env), async (server) => ({ number: ceiling.number, title: ceiling.title, ...(await runs(server, ceiling.plan(dataset), ceiling.expected)) }));
+    out[key] = await using(await startCeiling(key, env), async (server) => ({ number: ceiling.number, title: ceiling.title, ...(await runs(store.kind, server, ceiling.plan(dataset), ceiling.expected)) }));
     log(`  ceiling (${ceiling.number}) ${ceiling.title}: ${Math.round(out[key]!.rps)} req/s`);
   }
   return out;
@@ -123,7 +124,7 @@ async function measureScenarios(db: DbKind, patron: Server, dataset: Dataset, re
       out.push({ ...base, ratio: null, skipped });
       continue;
     }
-    const m = await runs(patron, scenario.plan(dataset), scenario.expected);
+    const m = await runs(db, patron, scenario.plan(dataset), scenario.expected);
     const ceilingRps = ceiling ? ceilings[ceiling]?.rps : undefined;
     out.push({ ...base, ...m, ratio: ceilingRps ? m.rps / ceilingRps : null });
     log(`  ${scenario.key}: ${Math.round(m.rps)} req/s, p99 ${m.p99} ms${m.unexpected ? `, ${m.unexpected} UNEXPECTED ${JSON.stringify(m.statuses)}` : ''}`);
