@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CEILINGS } from './ceilings.js';
-import { measure, medianOf, type LoadSettings, type Measurement, type RequestPlan } from './load.js';
+import { measure, median, medianOf, type LoadSettings, type Measurement, type RequestPlan } from './load.js';
 import { ensureBuilt, localPostgresCpuMs, startCeiling, startPatron, type Server } from './process.js';
-import { describeMachine, describeVersions, printPoint, renderGrowth, renderStore, writeDocSection, writeJson, type BenchResult, type CeilingResult, type DataPoint, type ScenarioResult, type Settings, type StoreResult } from './report.js';
+import { describeMachine, describeVersions, printPoint, renderGrowth, renderStore, writeDocSection, writeJson, type BenchResult, type DataPoint, type ScenarioResult, type Settings, type StoreResult } from './report.js';
 import { SCENARIOS, type CeilingKey } from './scenarios.js';
 import { checkSeed, createTenants, newDataset, seedCustomers, type Dataset } from './seed.js';
 import { copyDataDir, openStore, postgresVersion, type DbKind, type Store } from './stores.js';
@@ -91,43 +91,82 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---- measuring ----
 
-async function runs(db: DbKind, server: Server, plan: RequestPlan, expected: number): Promise<Measurement> {
+async function runs(db: DbKind, server: Server, plan: RequestPlan, expected: number): Promise<Measurement[]> {
   const results: Measurement[] = [];
-  const databaseCpu = db === 'postgres' ? localPostgresCpuMs : undefined;
-  for (let i = 0; i < settings.runs; i++) results.push(await measure(server, plan, expected, load, databaseCpu));
-  return medianOf(results);
+  for (let i = 0; i < settings.runs; i++) results.push(await measure(server, plan, expected, load, databaseCpu(db)));
+  return results;
 }
+
+const databaseCpu = (db: DbKind) => (db === 'postgres' ? localPostgresCpuMs : undefined);
 
 function ceilingsFor(db: DbKind): CeilingKey[] {
   return db === 'postgres' ? ['bare', 'pg-select', 'pg-insert'] : ['bare', 'pglite-select'];
 }
 
-async function measureCeilings(store: Store, dataset: Dataset, keys: CeilingKey[], pgliteCopy?: string) {
-  const out: Partial<Record<CeilingKey, CeilingResult>> = {};
-  for (const key of keys) {
-    const ceiling = CEILINGS[key];
-    const env = ceiling.env({ pgUrl: store.url, pgliteCopy, tenantId: dataset.tenants[0]!.id });
-    out[key] = await using(await startCeiling(key, env), async (server) => ({ number: ceiling.number, title: ceiling.title, ...(await runs(store.kind, server, ceiling.plan(dataset), ceiling.expected)) }));
-    log(`  ceiling (${ceiling.number}) ${ceiling.title}: ${Math.round(out[key]!.rps)} req/s`);
-  }
-  return out;
+interface RunningCeiling {
+  key: CeilingKey;
+  server: Server;
+  plan: RequestPlan;
+  /** Every measurement of this ceiling during the data point; its row in the table is their medians. */
+  runs: Measurement[];
 }
 
-async function measureScenarios(db: DbKind, patron: Server, dataset: Dataset, readsOnly: boolean, ceilings: DataPoint['ceilings']) {
+/** Starts the ceilings, runs `fn` while they all listen, and stops them. */
+async function withCeilings<R>(store: Store, dataset: Dataset, keys: CeilingKey[], pgliteCopy: string | undefined, fn: (ceilings: RunningCeiling[]) => Promise<R>): Promise<R> {
+  const [key, ...rest] = keys;
+  if (key === undefined) return fn([]);
+  const ceiling = CEILINGS[key];
+  const env = ceiling.env({ pgUrl: store.url, pgliteCopy, tenantId: dataset.tenants[0]!.id });
+  return using(await startCeiling(key, env), (server) =>
+    withCeilings(store, dataset, rest, pgliteCopy, (others) => fn([{ key, server, plan: ceiling.plan(dataset), runs: [] }, ...others])),
+  );
+}
+
+/**
+ * Each scenario in turns with its ceiling (ceiling then Patron, then Patron then ceiling, …),
+ * its ratio the median of the turns' ratios: the machine's speed drifts by tens of percent
+ * within minutes, and a ceiling measured once before all the scenarios let that drift into the
+ * ratios of the scenarios measured last. A ceiling no scenario is paired with is measured alone.
+ */
+async function measureScenarios(db: DbKind, patron: Server, dataset: Dataset, readsOnly: boolean, ceilings: RunningCeiling[]) {
   const out: ScenarioResult[] = [];
   for (const scenario of selected.filter((s) => s.read || !readsOnly)) {
-    const ceiling = scenario.ceiling[db];
-    const base = { key: scenario.key, title: scenario.title, expected: scenario.expected, ceiling };
+    const base = { key: scenario.key, title: scenario.title, expected: scenario.expected, ceiling: scenario.ceiling[db] };
     const skipped = await scenario.skipIf?.(patron.url, dataset);
     if (skipped) {
       log(`  ${scenario.key}: skipped: ${skipped}`);
       out.push({ ...base, ratio: null, skipped });
       continue;
     }
-    const m = await runs(db, patron, scenario.plan(dataset), scenario.expected);
-    const ceilingRps = ceiling ? ceilings[ceiling]?.rps : undefined;
-    out.push({ ...base, ...m, ratio: ceilingRps ? m.rps / ceilingRps : null });
-    log(`  ${scenario.key}: ${Math.round(m.rps)} req/s, p99 ${m.p99} ms${m.unexpected ? `, ${m.unexpected} UNEXPECTED ${JSON.stringify(m.statuses)}` : ''}`);
+    const ceiling = ceilings.find((c) => c.key === base.ceiling);
+    const plan = scenario.plan(dataset);
+    const measured: Measurement[] = [];
+    const ratios: number[] = [];
+    for (let i = 0; i < settings.runs; i++) {
+      if (!ceiling) {
+        measured.push(await measure(patron, plan, scenario.expected, load, databaseCpu(db)));
+        continue;
+      }
+      const turn = async (side: 'ceiling' | 'patron') =>
+        side === 'ceiling'
+          ? ceiling.runs.push(await measure(ceiling.server, ceiling.plan, CEILINGS[ceiling.key].expected, load, databaseCpu(db)))
+          : measured.push(await measure(patron, plan, scenario.expected, load, databaseCpu(db)));
+      for (const side of i % 2 === 0 ? (['ceiling', 'patron'] as const) : (['patron', 'ceiling'] as const)) await turn(side);
+      ratios.push(measured.at(-1)!.rps / ceiling.runs.at(-1)!.rps);
+    }
+    const m = medianOf(measured);
+    out.push({ ...base, ...m, ratio: ceiling ? median(ratios) : null });
+    log(`  ${scenario.key}: ${Math.round(m.rps)} req/s, p99 ${m.p99} ms${ceiling ? `, ${median(ratios).toFixed(2)} × ceiling` : ''}${m.unexpected ? `, ${m.unexpected} UNEXPECTED ${JSON.stringify(m.statuses)}` : ''}`);
+  }
+  for (const ceiling of ceilings.filter((c) => c.runs.length === 0)) ceiling.runs.push(...(await runs(db, ceiling.server, ceiling.plan, CEILINGS[ceiling.key].expected)));
+  return out;
+}
+
+function ceilingResults(ceilings: RunningCeiling[]): DataPoint['ceilings'] {
+  const out: DataPoint['ceilings'] = {};
+  for (const { key, runs } of ceilings) {
+    out[key] = { number: CEILINGS[key].number, title: CEILINGS[key].title, ...medianOf(runs) };
+    log(`  ceiling (${CEILINGS[key].number}) ${CEILINGS[key].title}: ${Math.round(out[key].rps)} req/s over ${runs.length} run(s)`);
   }
   return out;
 }
@@ -155,9 +194,10 @@ async function point(store: Store, dataset: Dataset, label: string, seedSeconds:
     // Growth points measure the select ceiling on the same data: a primary-key look-up, whose
     // cost barely grows with the table, tells the machine's noise apart from the cost of more data.
     const keys = readsOnly ? ceilingsFor(store.kind).filter((k) => k.endsWith('select')) : ceilingsFor(store.kind);
-    const ceilings = await measureCeilings(store, dataset, keys, pgliteCopy);
-    const scenarios = await measureScenarios(store.kind, patron, dataset, readsOnly, ceilings);
-    return { label, customers: dataset.perTenant * dataset.tenants.length, tenants: dataset.tenants.length, seedSeconds, startupMs: patron.startupMs, ceilings, scenarios };
+    return withCeilings(store, dataset, keys, pgliteCopy, async (running) => {
+      const scenarios = await measureScenarios(store.kind, patron, dataset, readsOnly, running);
+      return { label, customers: dataset.perTenant * dataset.tenants.length, tenants: dataset.tenants.length, seedSeconds, startupMs: patron.startupMs, ceilings: ceilingResults(running), scenarios };
+    });
   });
 }
 
