@@ -16,6 +16,8 @@ export interface Ceiling {
   plan(dataset: Dataset): RequestPlan;
   /** The server's environment, from the store it reads (a PGlite copy: PGlite is single-process). */
   env(where: { pgUrl?: string; pgliteCopy?: string; tenantId: string }): Record<string, string>;
+  /** Before each turn: puts the server back in its first state, so that every turn measures the same thing. */
+  reset?(baseUrl: string): Promise<void>;
 }
 
 const byId = (dataset: Dataset): RequestPlan => ({
@@ -55,6 +57,12 @@ export const CEILINGS: Record<CeilingKey, Ceiling> = {
       };
     },
     env: ({ pgUrl, tenantId }) => ({ BENCH_PG_URL: pgUrl!, BENCH_TENANT_ID: tenantId }),
+    // Its scratch table would otherwise grow through every turn of every write scenario, each
+    // turn inserting into a larger table than the one before.
+    async reset(baseUrl) {
+      const res = await fetch(`${baseUrl}/reset`, { method: 'POST' });
+      if (res.status !== 200) throw new Error(`ceiling (3): reset answered ${res.status}`);
+    },
   },
   'pglite-select': {
     number: 4,

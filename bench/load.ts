@@ -51,7 +51,8 @@ export interface Measurement {
   cpuUsPerRequest: number | null;
   /**
    * The database server's CPU time per response, in µs, when it runs on this machine as
-   * processes of its own (PostgreSQL; null on PGlite, whose work is in the server's figure):
+   * processes of its own (PostgreSQL; null on PGlite, whose work is in the server's figure,
+   * and for a server on another machine):
    * tells a request that costs the database more apart from one that costs Patron more.
    * Counts whatever else PostgreSQL did meanwhile (autovacuum, checkpoints).
    */
@@ -71,7 +72,7 @@ async function fire(url: string, plan: RequestPlan, connections: number, duratio
   return autocannon({ url, connections, duration, pipelining: 1, timeout: 10, requests: [request] });
 }
 
-/** `databaseCpuMs`: the database's CPU time so far, in ms, when it is measured (localPostgresCpuMs). */
+/** `databaseCpuMs`: the database's CPU time so far, in ms, where it can be measured (stores.ts databaseCpuMeter). */
 export async function measure(
   server: { url: string; pid: number },
   plan: RequestPlan,

@@ -82,27 +82,48 @@ export function cpuMsOf(pid: number): number | null {
   return stat && (stat.own * 1000) / CLOCK_TICKS;
 }
 
-/**
- * The CPU time used so far by every process of this machine named `postgres` (the server and
- * its backends), in ms; null when there is none (a server elsewhere) or no /proc. A backend
- * that exits moves its time into the server's count of waited-for children, which is added, so
- * the total only grows. Only a difference of two readings means anything.
- */
-export function localPostgresCpuMs(): number | null {
-  let ticks = 0;
-  let found = false;
+/** The pids of a process's children (Linux). */
+function childrenOf(pid: number): number[] {
   try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = statOf(entry);
-      if (stat?.command !== 'postgres') continue;
-      found = true;
-      ticks += stat.own + stat.children;
-    }
+    // Every thread's list, not only the main thread's; PostgreSQL's processes have one thread each.
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The CPU time used so far by a PostgreSQL server on this machine, in ms: its postmaster and
+ * every process the postmaster started (backends, background workers), plus, through the
+ * postmaster's count of waited-for children, those that have exited, so the total only grows
+ * and only a difference of two readings means anything. A backend that exits between the
+ * reading of the postmaster and its own would be missed: the reading is taken again until the
+ * set of processes stays the same. Null once the postmaster is gone.
+ */
+export function postgresCpuMs(postmaster: number): number | null {
+  for (;;) {
+    const pids = childrenOf(postmaster);
+    const server = statOf(postmaster);
+    if (server?.command !== 'postgres') return null;
+    let ticks = server.own + server.children;
+    for (const pid of pids) ticks += statOf(pid)?.own ?? 0;
+    const after = childrenOf(postmaster);
+    if (after.length === pids.length && after.every((pid, i) => pid === pids[i])) return (ticks * 1000) / CLOCK_TICKS;
+  }
+}
+
+/** The postmaster of a backend's pid, if that backend runs on this machine. */
+export function postmasterOf(backend: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${backend}/stat`, 'utf8');
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') return null;
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return statOf(parent)?.command === 'postgres' ? parent : null;
   } catch {
     return null;
   }
-  return found ? (ticks * 1000) / CLOCK_TICKS : null;
 }
 
 /** Samples a process's RSS every 100 ms until stopped; returns the peak. */

@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CEILINGS } from './ceilings.js';
 import { measure, median, medianOf, type LoadSettings, type Measurement, type RequestPlan } from './load.js';
-import { ensureBuilt, localPostgresCpuMs, startCeiling, startPatron, type Server } from './process.js';
+import { ensureBuilt, startCeiling, startPatron, type Server } from './process.js';
 import { describeMachine, describeVersions, printPoint, renderGrowth, renderStore, writeDocSection, writeJson, type BenchResult, type DataPoint, type ScenarioResult, type Settings, type StoreResult } from './report.js';
 import { SCENARIOS, type CeilingKey } from './scenarios.js';
 import { checkSeed, createTenants, newDataset, seedCustomers, type Dataset } from './seed.js';
-import { copyDataDir, openStore, postgresVersion, type DbKind, type Store } from './stores.js';
+import { copyDataDir, databaseCpuMeter, openStore, postgresVersion, type DbKind, type Store } from './stores.js';
 
 /**
  * `npm run bench`: Patron on PGlite and/or PostgreSQL against the machine's ceilings.
@@ -91,13 +91,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---- measuring ----
 
-async function runs(db: DbKind, server: Server, plan: RequestPlan, expected: number): Promise<Measurement[]> {
-  const results: Measurement[] = [];
-  for (let i = 0; i < settings.runs; i++) results.push(await measure(server, plan, expected, load, databaseCpu(db)));
-  return results;
-}
-
-const databaseCpu = (db: DbKind) => (db === 'postgres' ? localPostgresCpuMs : undefined);
+/** Measures one load on one server (the database's CPU included where it can be measured). */
+type Measurer = (server: Server, plan: RequestPlan, expected: number) => Promise<Measurement>;
 
 function ceilingsFor(db: DbKind): CeilingKey[] {
   return db === 'postgres' ? ['bare', 'pg-select', 'pg-insert'] : ['bare', 'pglite-select'];
@@ -108,7 +103,7 @@ interface RunningCeiling {
   server: Server;
   plan: RequestPlan;
   /** Every measurement of this ceiling during the data point; its row in the table is their medians. */
-  runs: Measurement[];
+  turns: Measurement[];
 }
 
 /** Starts the ceilings, runs `fn` while they all listen, and stops them. */
@@ -118,8 +113,16 @@ async function withCeilings<R>(store: Store, dataset: Dataset, keys: CeilingKey[
   const ceiling = CEILINGS[key];
   const env = ceiling.env({ pgUrl: store.url, pgliteCopy, tenantId: dataset.tenants[0]!.id });
   return using(await startCeiling(key, env), (server) =>
-    withCeilings(store, dataset, rest, pgliteCopy, (others) => fn([{ key, server, plan: ceiling.plan(dataset), runs: [] }, ...others])),
+    withCeilings(store, dataset, rest, pgliteCopy, (others) => fn([{ key, server, plan: ceiling.plan(dataset), turns: [] }, ...others])),
   );
+}
+
+/** One turn of a ceiling: its state reset first (a write ceiling's table emptied), so every turn measures the same thing. */
+async function ceilingTurn(ceiling: RunningCeiling, measureLoad: Measurer): Promise<Measurement> {
+  await CEILINGS[ceiling.key].reset?.(ceiling.server.url);
+  const m = await measureLoad(ceiling.server, ceiling.plan, CEILINGS[ceiling.key].expected);
+  ceiling.turns.push(m);
+  return m;
 }
 
 /**
@@ -128,7 +131,7 @@ async function withCeilings<R>(store: Store, dataset: Dataset, keys: CeilingKey[
  * within minutes, and a ceiling measured once before all the scenarios let that drift into the
  * ratios of the scenarios measured last. A ceiling no scenario is paired with is measured alone.
  */
-async function measureScenarios(db: DbKind, patron: Server, dataset: Dataset, readsOnly: boolean, ceilings: RunningCeiling[]) {
+async function measureScenarios(db: DbKind, patron: Server, dataset: Dataset, readsOnly: boolean, ceilings: RunningCeiling[], measureLoad: Measurer) {
   const out: ScenarioResult[] = [];
   for (const scenario of selected.filter((s) => s.read || !readsOnly)) {
     const base = { key: scenario.key, title: scenario.title, expected: scenario.expected, ceiling: scenario.ceiling[db] };
@@ -143,30 +146,28 @@ async function measureScenarios(db: DbKind, patron: Server, dataset: Dataset, re
     const measured: Measurement[] = [];
     const ratios: number[] = [];
     for (let i = 0; i < settings.runs; i++) {
-      if (!ceiling) {
-        measured.push(await measure(patron, plan, scenario.expected, load, databaseCpu(db)));
-        continue;
-      }
-      const turn = async (side: 'ceiling' | 'patron') =>
-        side === 'ceiling'
-          ? ceiling.runs.push(await measure(ceiling.server, ceiling.plan, CEILINGS[ceiling.key].expected, load, databaseCpu(db)))
-          : measured.push(await measure(patron, plan, scenario.expected, load, databaseCpu(db)));
-      for (const side of i % 2 === 0 ? (['ceiling', 'patron'] as const) : (['patron', 'ceiling'] as const)) await turn(side);
-      ratios.push(measured.at(-1)!.rps / ceiling.runs.at(-1)!.rps);
+      const ceilingFirst = ceiling && i % 2 === 0 ? await ceilingTurn(ceiling, measureLoad) : undefined;
+      const m = await measureLoad(patron, plan, scenario.expected);
+      measured.push(m);
+      const c = ceilingFirst ?? (ceiling && (await ceilingTurn(ceiling, measureLoad)));
+      if (c && c.rps > 0) ratios.push(m.rps / c.rps);
     }
     const m = medianOf(measured);
-    out.push({ ...base, ...m, ratio: ceiling ? median(ratios) : null });
-    log(`  ${scenario.key}: ${Math.round(m.rps)} req/s, p99 ${m.p99} ms${ceiling ? `, ${median(ratios).toFixed(2)} × ceiling` : ''}${m.unexpected ? `, ${m.unexpected} UNEXPECTED ${JSON.stringify(m.statuses)}` : ''}`);
+    const ratio = ratios.length > 0 ? median(ratios) : null;
+    out.push({ ...base, ...m, ratio });
+    log(`  ${scenario.key}: ${Math.round(m.rps)} req/s, p99 ${m.p99} ms${ratio === null ? '' : `, ${ratio.toFixed(2)} × ceiling`}${m.unexpected ? `, ${m.unexpected} UNEXPECTED ${JSON.stringify(m.statuses)}` : ''}`);
   }
-  for (const ceiling of ceilings.filter((c) => c.runs.length === 0)) ceiling.runs.push(...(await runs(db, ceiling.server, ceiling.plan, CEILINGS[ceiling.key].expected)));
+  for (const ceiling of ceilings.filter((c) => c.turns.length === 0)) {
+    for (let i = 0; i < settings.runs; i++) await ceilingTurn(ceiling, measureLoad);
+  }
   return out;
 }
 
 function ceilingResults(ceilings: RunningCeiling[]): DataPoint['ceilings'] {
   const out: DataPoint['ceilings'] = {};
-  for (const { key, runs } of ceilings) {
-    out[key] = { number: CEILINGS[key].number, title: CEILINGS[key].title, ...medianOf(runs) };
-    log(`  ceiling (${CEILINGS[key].number}) ${CEILINGS[key].title}: ${Math.round(out[key].rps)} req/s over ${runs.length} run(s)`);
+  for (const { key, turns } of ceilings) {
+    out[key] = { number: CEILINGS[key].number, title: CEILINGS[key].title, ...medianOf(turns) };
+    log(`  ceiling (${CEILINGS[key].number}) ${CEILINGS[key].title}: ${Math.round(out[key].rps)} req/s over ${turns.length} turn(s)`);
   }
   return out;
 }
@@ -194,8 +195,10 @@ async function point(store: Store, dataset: Dataset, label: string, seedSeconds:
     // Growth points measure the select ceiling on the same data: a primary-key look-up, whose
     // cost barely grows with the table, tells the machine's noise apart from the cost of more data.
     const keys = readsOnly ? ceilingsFor(store.kind).filter((k) => k.endsWith('select')) : ceilingsFor(store.kind);
+    const databaseCpu = await databaseCpuMeter(store);
+    const measureLoad: Measurer = (server, plan, expected) => measure(server, plan, expected, load, databaseCpu);
     return withCeilings(store, dataset, keys, pgliteCopy, async (running) => {
-      const scenarios = await measureScenarios(store.kind, patron, dataset, readsOnly, running);
+      const scenarios = await measureScenarios(store.kind, patron, dataset, readsOnly, running, measureLoad);
       return { label, customers: dataset.perTenant * dataset.tenants.length, tenants: dataset.tenants.length, seedSeconds, startupMs: patron.startupMs, ceilings: ceilingResults(running), scenarios };
     });
   });

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { postgresCpuMs, postmasterOf } from './process.js';
 
 /**
  * The databases a benchmark runs on: a fresh PostgreSQL database the harness creates and
@@ -25,6 +26,24 @@ export interface Store {
 
 /** The server to create bench databases on, and the database to connect to while doing it. */
 export const serverUrl = () => process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * What measures the database's own CPU time for a store (postgresCpuMs): the PostgreSQL server
+ * the store lives on, found through a backend of its own, when it runs on this machine.
+ * PGlite's work is inside Patron's process; a server on another machine is out of sight.
+ */
+export async function databaseCpuMeter(store: Store): Promise<(() => number | null) | undefined> {
+  if (store.kind !== 'postgres') return undefined;
+  const client = new pg.Client({ connectionString: store.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const postmaster = postmasterOf(rows[0]!.pid);
+    return postmaster === null ? undefined : () => postgresCpuMs(postmaster);
+  } finally {
+    await client.end();
+  }
+}
 
 let databases = 0;
 

@@ -10,7 +10,12 @@ let number = 0;
 await pool.query('drop table if exists bench_scratch; create table bench_scratch (like customers including all)');
 
 serve(
-  async (_req, raw) => {
+  async (req, raw) => {
+    // Between turns: the table emptied (see CEILINGS['pg-insert'].reset).
+    if (req.url === '/reset') {
+      await pool.query('truncate bench_scratch');
+      return { status: 200, json: { reset: true } };
+    }
     const body = JSON.parse(raw) as Record<string, unknown>;
     const now = new Date();
     const { rows } = await pool.query(
