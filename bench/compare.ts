@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measure, medianOf, type LoadSettings, type Measurement } from './load.js';
 import { ensureBuilt, ROOT, startPatron, type Server } from './process.js';
+import { dbCpuText } from './report.js';
 import { SCENARIOS } from './scenarios.js';
 import { createTenants, newDataset, seedCustomers } from './seed.js';
 import { copyDataDir, databaseCpuMeter, openStore, type DbKind, type Store } from './stores.js';
@@ -142,7 +143,7 @@ async function main() {
 function report(key: string, a: Measurement[], b: Measurement[]) {
   const line = (side: string, m: Measurement) => {
     const unexpected = m.unexpected ? `  UNEXPECTED ${JSON.stringify(m.statuses)}` : '';
-    return `  ${side}  ${Math.round(m.rps).toLocaleString('en-US').padStart(7)} req/s  p99 ${String(m.p99).padStart(4)} ms  cpu ${String(Math.round(m.cpuUsPerRequest ?? 0)).padStart(5)} µs/req${m.dbCpuUsPerRequest === null ? '' : `  db ${String(Math.round(m.dbCpuUsPerRequest)).padStart(5)} µs/req`}  rss ${m.peakRssMb === null ? '–' : m.peakRssMb.toFixed(0)} MB${unexpected}`;
+    return `  ${side}  ${Math.round(m.rps).toLocaleString('en-US').padStart(7)} req/s  p99 ${String(m.p99).padStart(4)} ms  cpu ${String(Math.round(m.cpuUsPerRequest ?? 0)).padStart(5)} µs/req${dbCpuText(m)}  rss ${m.peakRssMb === null ? '–' : m.peakRssMb.toFixed(0)} MB${unexpected}`;
   };
   const [medianA, medianB] = [medianOf(a), medianOf(b)];
   const ratio = (medianB.cpuUsPerRequest ?? Number.NaN) / (medianA.cpuUsPerRequest ?? Number.NaN);

@@ -59,15 +59,16 @@ export function rssOf(pid: number): number | null {
 /** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times (100 on Linux as built). */
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
-/** A process's command name and CPU times in clock ticks: its own (user + system) and its waited-for children's. */
-function statOf(pid: number | string): { command: string; own: number; children: number } | null {
+/** A process's command name, parent, and CPU times in clock ticks: its own (user + system) and its waited-for children's. */
+function statOf(pid: number): { command: string; parent: number; own: number; children: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may hold spaces. After it, utime, stime, cutime
-    // and cstime are the 12th to 15th fields.
+    // The command name is in parentheses and may hold spaces. After it, the parent is the 2nd
+    // field; utime, stime, cutime and cstime are the 12th to 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return {
       command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      parent: Number(fields[1]),
       own: Number(fields[11]) + Number(fields[12]),
       children: Number(fields[13]) + Number(fields[14]),
     };
@@ -99,31 +100,27 @@ function childrenOf(pid: number): number[] {
  * every process the postmaster started (backends, background workers), plus, through the
  * postmaster's count of waited-for children, those that have exited, so the total only grows
  * and only a difference of two readings means anything. A backend that exits between the
- * reading of the postmaster and its own would be missed: the reading is taken again until the
- * set of processes stays the same. Null once the postmaster is gone.
+ * reading of the postmaster and its own would be missed: the reading is taken again (a few
+ * times at most, under constant churn) until the set of processes stays the same. Null once
+ * the postmaster is gone.
  */
 export function postgresCpuMs(postmaster: number): number | null {
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     const pids = childrenOf(postmaster);
     const server = statOf(postmaster);
     if (server?.command !== 'postgres') return null;
     let ticks = server.own + server.children;
     for (const pid of pids) ticks += statOf(pid)?.own ?? 0;
     const after = childrenOf(postmaster);
-    if (after.length === pids.length && after.every((pid, i) => pid === pids[i])) return (ticks * 1000) / CLOCK_TICKS;
+    const stable = after.length === pids.length && after.every((pid, i) => pid === pids[i]);
+    if (stable || attempt === 10) return (ticks * 1000) / CLOCK_TICKS;
   }
 }
 
 /** The postmaster of a backend's pid, if that backend runs on this machine. */
 export function postmasterOf(backend: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${backend}/stat`, 'utf8');
-    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') return null;
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return statOf(parent)?.command === 'postgres' ? parent : null;
-  } catch {
-    return null;
-  }
+  const stat = statOf(backend);
+  return stat?.command === 'postgres' && statOf(stat.parent)?.command === 'postgres' ? stat.parent : null;
 }
 
 /** Samples a process's RSS every 100 ms until stopped; returns the peak. */

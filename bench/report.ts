@@ -241,15 +241,18 @@ export function renderGrowth(result: BenchResult, store: StoreResult): string {
   ].join('\n');
 }
 
+/** The terminal's "  db N µs/req", or nothing where the database's CPU was not measured. */
+export const dbCpuText = (m: { dbCpuUsPerRequest?: number | null }) => (m.dbCpuUsPerRequest == null ? '' : `  db ${int(m.dbCpuUsPerRequest)} µs/req`);
+
 /** A plain-text summary for the terminal. */
 export function printPoint(db: DbKind, point: DataPoint): string {
   const lines = [`${db}, ${point.label}: start-up ${int(point.startupMs)} ms`];
-  for (const c of Object.values(point.ceilings)) lines.push(`  ceiling (${c.number}) ${c.title.padEnd(40)} ${int(c.rps).padStart(7)} req/s  p99 ${ms(c.p99).padStart(5)} ms  cpu ${int(c.cpuUsPerRequest ?? undefined)} µs/req${c.dbCpuUsPerRequest === null ? '' : `  db ${int(c.dbCpuUsPerRequest)} µs/req`}`);
+  for (const c of Object.values(point.ceilings)) lines.push(`  ceiling (${c.number}) ${c.title.padEnd(40)} ${int(c.rps).padStart(7)} req/s  p99 ${ms(c.p99).padStart(5)} ms  cpu ${int(c.cpuUsPerRequest ?? undefined)} µs/req${dbCpuText(c)}`);
   for (const s of point.scenarios) {
     lines.push(
       s.skipped
         ? `  ${s.key.padEnd(50)} skipped: ${s.skipped}`
-        : `  ${s.key.padEnd(50)} ${int(s.rps).padStart(7)} req/s  p50 ${ms(s.p50).padStart(5)}  p99 ${ms(s.p99).padStart(5)}  max ${ms(s.max).padStart(5)} ms  rss ${s.peakRssMb} MB  cpu ${int(s.cpuUsPerRequest ?? undefined)} µs/req${s.dbCpuUsPerRequest === null ? '' : `  db ${int(s.dbCpuUsPerRequest)} µs/req`}  ratio ${fmtRatio(s.ratio)}  unexpected ${s.unexpected}`,
+        : `  ${s.key.padEnd(50)} ${int(s.rps).padStart(7)} req/s  p50 ${ms(s.p50).padStart(5)}  p99 ${ms(s.p99).padStart(5)}  max ${ms(s.max).padStart(5)} ms  rss ${s.peakRssMb} MB  cpu ${int(s.cpuUsPerRequest ?? undefined)} µs/req${dbCpuText(s)}  ratio ${fmtRatio(s.ratio)}  unexpected ${s.unexpected}`,
     );
   }
   return lines.join('\n');
